@@ -1,0 +1,15 @@
+//! Everything about arXiv itself: identifiers, the query language, the Atom
+//! feed format and the HTTP API client. Parsing is pure; only
+//! [`client::ArxivClient`] touches the network.
+
+pub mod atom;
+pub mod client;
+pub mod id;
+pub mod paging;
+pub mod query;
+
+pub use atom::{parse_feed, AtomError, Feed};
+pub use client::{ArxivClient, ClientConfig, ClientError, PageRequest, SortBy};
+pub use id::{ArxivId, IdError};
+pub use paging::Pager;
+pub use query::{QueryError, SearchQuery};

@@ -1,0 +1,8 @@
+//! litradar: a personal research knowledge base and technology radar.
+//!
+//! The library is the product; the CLI (and later the TUI) are thin front
+//! ends over it. SQLite ([`library`]) is the source of truth.
+
+pub mod arxiv;
+pub mod paper;
+pub mod library;

@@ -1,0 +1,173 @@
+//! Ordered schema migrations. Each one runs in its own transaction together
+//! with the row in `schema_version` that records it, so a crash leaves the
+//! database at a whole version. A database written by a newer litradar is
+//! refused rather than guessed at.
+
+use rusqlite::{Connection, OptionalExtension};
+
+/// The migrations, oldest first; `MIGRATIONS[i]` brings a database from
+/// version `i` to version `i + 1`. Never edit one that has shipped: add a new one.
+pub const MIGRATIONS: &[&str] = &[V1];
+
+/// The schema version this build writes.
+pub const CURRENT_VERSION: u32 = MIGRATIONS.len() as u32;
+
+const V1: &str = r#"
+CREATE TABLE papers (
+    id                 TEXT PRIMARY KEY,
+    source             TEXT NOT NULL,
+    version            INTEGER,
+    seen_version       INTEGER,
+    version_changed_at TEXT,
+    title              TEXT NOT NULL,
+    abstract           TEXT NOT NULL DEFAULT '',
+    authors            TEXT NOT NULL DEFAULT '[]',
+    categories         TEXT NOT NULL DEFAULT '',
+    primary_category   TEXT,
+    published          TEXT,
+    updated            TEXT,
+    comment            TEXT,
+    journal_ref        TEXT,
+    doi                TEXT,
+    abs_url            TEXT,
+    pdf_url            TEXT,
+    citekey            TEXT NOT NULL UNIQUE,
+    added_at           TEXT NOT NULL,
+    modified_at        TEXT NOT NULL
+) STRICT;
+CREATE INDEX papers_doi ON papers (lower(doi)) WHERE doi IS NOT NULL;
+CREATE INDEX papers_published ON papers (published);
+
+CREATE TABLE tags (
+    id   INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE
+) STRICT;
+
+CREATE TABLE paper_tags (
+    paper_id TEXT NOT NULL REFERENCES papers (id) ON DELETE CASCADE ON UPDATE CASCADE,
+    tag_id   INTEGER NOT NULL REFERENCES tags (id) ON DELETE CASCADE,
+    added_at TEXT NOT NULL,
+    PRIMARY KEY (paper_id, tag_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX paper_tags_tag ON paper_tags (tag_id);
+
+CREATE TABLE watches (
+    id              INTEGER PRIMARY KEY,
+    name            TEXT NOT NULL UNIQUE,
+    query           TEXT NOT NULL,
+    created_at      TEXT NOT NULL,
+    last_sync_point TEXT,
+    last_synced_at  TEXT,
+    last_added      INTEGER NOT NULL DEFAULT 0
+) STRICT;
+"#;
+
+/// Why the schema could not be brought up to date.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SchemaError {
+    /// The file was written by a newer litradar.
+    #[error("this library uses schema version {found}, but this litradar only knows up to {supported}; upgrade litradar (the file was left untouched)")]
+    Newer {
+        /// Version in the file.
+        found: u32,
+        /// Newest version this build knows.
+        supported: u32,
+    },
+    /// SQLite failed.
+    #[error(transparent)]
+    Sqlite(#[from] rusqlite::Error),
+}
+
+/// The version recorded in the database (0 for a fresh file).
+pub fn version(conn: &Connection) -> Result<u32, rusqlite::Error> {
+    let has_table: bool = conn
+        .query_row(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'",
+            [],
+            |_| Ok(true),
+        )
+        .optional()?
+        .unwrap_or(false);
+    if !has_table {
+        return Ok(0);
+    }
+    conn.query_row("SELECT coalesce(max(version), 0) FROM schema_version", [], |r| r.get(0))
+}
+
+/// Applies every migration the database lacks, up to `target`.
+pub fn migrate_to(conn: &mut Connection, target: u32) -> Result<u32, SchemaError> {
+    let found = version(conn)?;
+    if found > CURRENT_VERSION {
+        return Err(SchemaError::Newer {
+            found,
+            supported: CURRENT_VERSION,
+        });
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate().take(target as usize).skip(found as usize) {
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        // Another process may have migrated while we waited for the lock.
+        if version(&tx)? > index as u32 {
+            continue;
+        }
+        tx.execute_batch(
+            "CREATE TABLE IF NOT EXISTS schema_version (
+                version    INTEGER PRIMARY KEY,
+                applied_at TEXT NOT NULL
+            ) STRICT;",
+        )?;
+        tx.execute_batch(sql)?;
+        tx.execute(
+            "INSERT INTO schema_version (version, applied_at) VALUES (?1, ?2)",
+            rusqlite::params![index as u32 + 1, crate::paper::format_timestamp(&chrono::Utc::now())],
+        )?;
+        tx.commit()?;
+    }
+    Ok(version(conn)?)
+}
+
+/// Applies every migration the database lacks.
+pub fn migrate(conn: &mut Connection) -> Result<u32, SchemaError> {
+    migrate_to(conn, CURRENT_VERSION)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrates_from_empty_and_from_every_earlier_version() {
+        for start in 0..=CURRENT_VERSION {
+            let mut conn = Connection::open_in_memory().expect("memory db");
+            assert_eq!(migrate_to(&mut conn, start).expect("partial"), start);
+            assert_eq!(migrate(&mut conn).expect("rest"), CURRENT_VERSION);
+            // Running again changes nothing.
+            assert_eq!(migrate(&mut conn).expect("again"), CURRENT_VERSION);
+            let rows: u32 = conn
+                .query_row("SELECT count(*) FROM schema_version", [], |r| r.get(0))
+                .expect("count");
+            assert_eq!(rows, CURRENT_VERSION);
+        }
+    }
+
+    #[test]
+    fn every_migration_is_valid_sql() {
+        let conn = Connection::open_in_memory().expect("memory db");
+        for sql in MIGRATIONS {
+            conn.execute_batch(sql).expect("migration applies");
+        }
+    }
+
+    #[test]
+    fn refuses_a_newer_database() {
+        let mut conn = Connection::open_in_memory().expect("memory db");
+        migrate(&mut conn).expect("migrate");
+        conn.execute(
+            "INSERT INTO schema_version (version, applied_at) VALUES (?1, 'later')",
+            [CURRENT_VERSION + 1],
+        )
+        .expect("insert");
+        let err = migrate(&mut conn).expect_err("newer schema");
+        assert!(err.to_string().contains("upgrade litradar"), "{err}");
+    }
+}
