@@ -4,5 +4,11 @@
 //! ends over it. SQLite ([`library`]) is the source of truth.
 
 pub mod arxiv;
-pub mod paper;
+pub mod cli;
+pub mod config;
+pub mod formats;
+pub mod home;
+pub mod ingest;
 pub mod library;
+pub mod paper;
+pub mod starter;

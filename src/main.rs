@@ -1,3 +1,5 @@
-fn main() {
-    println!("Hello, world!");
+//! The `litradar` binary: everything lives in the library crate.
+
+fn main() -> std::process::ExitCode {
+    litradar::cli::main()
 }

@@ -87,7 +87,8 @@ impl Paper {
     /// Sets the primary category and keeps it first in `categories`.
     pub fn normalize_categories(&mut self) {
         let mut seen = std::collections::HashSet::new();
-        self.categories.retain(|c| !c.is_empty() && seen.insert(c.clone()));
+        self.categories
+            .retain(|c| !c.is_empty() && seen.insert(c.clone()));
         match &self.primary_category {
             Some(primary) => {
                 self.categories.retain(|c| c != primary);

@@ -7,10 +7,10 @@
 //! [`AtomError::Api`], never a paper.
 
 use crate::arxiv::ArxivId;
-use crate::paper::{fold_whitespace, parse_timestamp, Author, Paper};
+use crate::paper::{Author, Paper, fold_whitespace, parse_timestamp};
+use quick_xml::NsReader;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::ResolveResult;
-use quick_xml::NsReader;
 
 const ATOM_NS: &str = "http://www.w3.org/2005/Atom";
 const ARXIV_NS: &str = "http://arxiv.org/schemas/atom";
@@ -152,7 +152,7 @@ impl Parser {
                     return Err(AtomError::Malformed {
                         position: reader.error_position().max(position),
                         message: e.to_string(),
-                    })
+                    });
                 }
             };
             match event {
@@ -180,7 +180,9 @@ impl Parser {
             }
         }
         if !self.root_seen {
-            return Err(AtomError::NotAFeed("the document has no root element".into()));
+            return Err(AtomError::NotAFeed(
+                "the document has no root element".into(),
+            ));
         }
         if !self.root_closed {
             let inside = if self.entry.is_some() {
@@ -248,13 +250,17 @@ impl Parser {
                     Elem::Other
                 }
                 (Ns::Atom, "category") => {
-                    if let (Some(term), Some(entry)) = (attribute(start, "term")?, self.entry.as_mut()) {
+                    if let (Some(term), Some(entry)) =
+                        (attribute(start, "term")?, self.entry.as_mut())
+                    {
                         entry.categories.push(term);
                     }
                     Elem::Other
                 }
                 (Ns::Arxiv, "primary_category") => {
-                    if let (Some(term), Some(entry)) = (attribute(start, "term")?, self.entry.as_mut()) {
+                    if let (Some(term), Some(entry)) =
+                        (attribute(start, "term")?, self.entry.as_mut())
+                    {
                         entry.primary_category = Some(term);
                     }
                     Elem::Other
@@ -286,7 +292,10 @@ impl Parser {
             if capture.text.len() + text.len() > MAX_FIELD_BYTES {
                 return Err(AtomError::Entry {
                     index: self.entry_count,
-                    message: format!("a {:?} field is larger than 1 MiB; this is not an arXiv feed", capture.field),
+                    message: format!(
+                        "a {:?} field is larger than 1 MiB; this is not an arXiv feed",
+                        capture.field
+                    ),
                 });
             }
             capture.text.push_str(text);
@@ -315,10 +324,13 @@ impl Parser {
     fn finish_capture(&mut self, capture: Capture) -> Result<(), AtomError> {
         let Capture { field, text, .. } = capture;
         let number = |text: &str| -> Result<Option<u64>, AtomError> {
-            text.trim().parse::<u64>().map(Some).map_err(|_| AtomError::Malformed {
-                position: 0,
-                message: format!("opensearch:{field:?} '{}' is not a number", text.trim()),
-            })
+            text.trim()
+                .parse::<u64>()
+                .map(Some)
+                .map_err(|_| AtomError::Malformed {
+                    position: 0,
+                    message: format!("opensearch:{field:?} '{}' is not a number", text.trim()),
+                })
         };
         match field {
             Field::TotalResults => self.feed.total_results = number(&text)?,
@@ -366,10 +378,8 @@ impl Parser {
         match (title.as_deref(), rel.as_deref()) {
             (Some("pdf"), _) => entry.pdf_url = Some(href),
             (Some("doi"), _) => entry.doi_link = Some(href),
-            (_, Some("alternate")) | (None, None) => {
-                if entry.abs_url.is_none() {
-                    entry.abs_url = Some(href)
-                }
+            (_, Some("alternate")) | (None, None) if entry.abs_url.is_none() => {
+                entry.abs_url = Some(href)
             }
             _ => {}
         }
@@ -383,13 +393,17 @@ impl Parser {
         let index = self.entry_count;
         let fail = |message: String| AtomError::Entry { index, message };
         let raw_id = b.id.clone().ok_or_else(|| fail("it has no <id>".into()))?;
-        if raw_id.contains("/api/errors") || (b.title.as_deref() == Some("Error") && ArxivId::parse(&raw_id).is_err()) {
+        if raw_id.contains("/api/errors")
+            || (b.title.as_deref() == Some("Error") && ArxivId::parse(&raw_id).is_err())
+        {
             let message = b.summary.or(b.title).unwrap_or_else(|| raw_id.clone());
             self.api_error.get_or_insert(message);
             return Ok(());
         }
         let id = ArxivId::parse(&raw_id).map_err(|e| fail(format!("its <id> is unusable: {e}")))?;
-        let title = b.title.ok_or_else(|| fail(format!("{id} has no <title>")))?;
+        let title = b
+            .title
+            .ok_or_else(|| fail(format!("{id} has no <title>")))?;
         let date = |value: Option<String>, what: &str| match value {
             None => Ok(None),
             Some(s) => parse_timestamp(&s)
@@ -398,14 +412,20 @@ impl Parser {
         };
         let published = date(b.published, "published")?;
         let updated = date(b.updated, "updated")?.or(published);
-        let doi = b.doi.or_else(|| b.doi_link.as_deref().and_then(doi_from_link));
+        let doi = b
+            .doi
+            .or_else(|| b.doi_link.as_deref().and_then(doi_from_link));
         let version = id.version().unwrap_or(1);
         let mut paper = Paper {
             id: id.base().to_string(),
             version: Some(version),
             title,
             abstract_text: b.summary.unwrap_or_default(),
-            authors: b.authors.into_iter().filter(|a| !a.name.is_empty()).collect(),
+            authors: b
+                .authors
+                .into_iter()
+                .filter(|a| !a.name.is_empty())
+                .collect(),
             categories: b.categories,
             primary_category: b.primary_category,
             published,
@@ -447,10 +467,12 @@ fn attribute(start: &BytesStart<'_>, name: &str) -> Result<Option<String>, AtomE
             message: format!("bad attribute: {e}"),
         })?;
         if attr.key.local_name().as_ref() == name {
-            let value = attr.normalized_value(quick_xml::XmlVersion::Implicit1_0).map_err(|e| AtomError::Malformed {
-                position: 0,
-                message: format!("bad attribute value: {e}"),
-            })?;
+            let value = attr
+                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .map_err(|e| AtomError::Malformed {
+                    position: 0,
+                    message: format!("bad attribute value: {e}"),
+                })?;
             return Ok(Some(value.trim().to_string()));
         }
     }

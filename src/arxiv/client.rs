@@ -3,7 +3,7 @@
 //! descriptive User-Agent, retries with exponential backoff on 429/5xx,
 //! timeouts, malformed bodies and the plain-text "Rate exceeded." answer.
 
-use crate::arxiv::atom::{parse_feed, AtomError, Feed};
+use crate::arxiv::atom::{AtomError, Feed, parse_feed};
 use reqwest::blocking::Client;
 use reqwest::{StatusCode, Url};
 use std::io::Read;
@@ -107,7 +107,9 @@ pub struct PageRequest {
 #[non_exhaustive]
 pub enum ClientError {
     /// The configured endpoint is not a URL.
-    #[error("the arXiv API URL '{0}' is not a valid URL; fix [arxiv] base_url in config.toml or LITRADAR_ARXIV_URL")]
+    #[error(
+        "the arXiv API URL '{0}' is not a valid URL; fix [arxiv] base_url in config.toml or LITRADAR_ARXIV_URL"
+    )]
     BadUrl(String),
     /// The API answered with its error feed.
     #[error("the arXiv API refused the request: {0}")]
@@ -123,7 +125,9 @@ pub enum ClientError {
         body: String,
     },
     /// Every attempt failed with a transient error.
-    #[error("the arXiv API did not answer usefully after {attempts} attempts (last: {last}); try again later")]
+    #[error(
+        "the arXiv API did not answer usefully after {attempts} attempts (last: {last}); try again later"
+    )]
     GaveUp {
         /// How many requests were made.
         attempts: u32,
@@ -137,7 +141,10 @@ pub enum ClientError {
 
 enum Attempt {
     Done(Feed),
-    Retry { reason: String, after: Option<Duration> },
+    Retry {
+        reason: String,
+        after: Option<Duration>,
+    },
     Fail(ClientError),
 }
 
@@ -160,7 +167,8 @@ impl ArxivClient {
             // either provider serves.
             let _ = rustls::crypto::ring::default_provider().install_default();
         });
-        let base = Url::parse(&config.base_url).map_err(|_| ClientError::BadUrl(config.base_url.clone()))?;
+        let base = Url::parse(&config.base_url)
+            .map_err(|_| ClientError::BadUrl(config.base_url.clone()))?;
         if !matches!(base.scheme(), "http" | "https") {
             return Err(ClientError::BadUrl(config.base_url.clone()));
         }
@@ -196,7 +204,14 @@ impl ArxivClient {
             .append_pair("search_query", &req.search_query)
             .append_pair("id_list", &req.id_list.join(","))
             .append_pair("sortBy", req.sort_by.as_param())
-            .append_pair("sortOrder", if req.descending { "descending" } else { "ascending" })
+            .append_pair(
+                "sortOrder",
+                if req.descending {
+                    "descending"
+                } else {
+                    "ascending"
+                },
+            )
             .append_pair("start", &req.start.to_string())
             .append_pair("max_results", &req.max_results.to_string());
         url
@@ -219,7 +234,11 @@ impl ArxivClient {
         })
     }
 
-    fn retrying(&mut self, req: &PageRequest, acceptable: impl Fn(&Feed) -> bool) -> Result<Feed, ClientError> {
+    fn retrying(
+        &mut self,
+        req: &PageRequest,
+        acceptable: impl Fn(&Feed) -> bool,
+    ) -> Result<Feed, ClientError> {
         let url = self.url_for(req);
         let attempts = self.config.max_retries + 1;
         let mut backoff = None;
@@ -252,7 +271,8 @@ impl ArxivClient {
     /// Exponential backoff from the configured spacing: 2×, 4×, 8×, ...
     fn backoff(&self, attempt: u32) -> Duration {
         let base = self.config.delay.max(Duration::from_millis(1));
-        base.saturating_mul(2u32.saturating_pow(attempt + 1)).min(MAX_RETRY_AFTER)
+        base.saturating_mul(2u32.saturating_pow(attempt + 1))
+            .min(MAX_RETRY_AFTER)
     }
 
     fn wait_turn(&self, backoff: Option<Duration>) {
@@ -270,7 +290,11 @@ impl ArxivClient {
         let response = match self.http.get(url.clone()).send() {
             Ok(r) => r,
             Err(e) => {
-                let kind = if e.is_timeout() { "timed out" } else { "failed" };
+                let kind = if e.is_timeout() {
+                    "timed out"
+                } else {
+                    "failed"
+                };
                 return Attempt::Retry {
                     reason: format!("request {kind}: {}", error_chain(&e)),
                     after: None,
@@ -371,7 +395,8 @@ mod tests {
     #[test]
     fn urls_encode_queries_the_way_the_api_documents() {
         let req = PageRequest {
-            search_query: "au:del_maestro ANDNOT (ti:checkerboard OR ti:\"quantum criticality\")".into(),
+            search_query: "au:del_maestro ANDNOT (ti:checkerboard OR ti:\"quantum criticality\")"
+                .into(),
             id_list: vec![],
             start: 20,
             max_results: 10,
@@ -391,7 +416,12 @@ mod tests {
             sort_by: SortBy::Relevance,
             descending: true,
         };
-        assert!(client().url_for(&ids).as_str().contains("id_list=hep-th%2F9901001%2C2106.09685v2"));
+        assert!(
+            client()
+                .url_for(&ids)
+                .as_str()
+                .contains("id_list=hep-th%2F9901001%2C2106.09685v2")
+        );
     }
 
     #[test]
@@ -418,15 +448,26 @@ mod tests {
         let url = Url::parse("http://x/").expect("url");
         let retry = |s: u16, body: &str| {
             matches!(
-                classify(StatusCode::from_u16(s).expect("status"), body.as_bytes(), None, &url),
+                classify(
+                    StatusCode::from_u16(s).expect("status"),
+                    body.as_bytes(),
+                    None,
+                    &url
+                ),
                 Attempt::Retry { .. }
             )
         };
         assert!(retry(200, "Rate exceeded."));
         assert!(retry(503, ""));
         assert!(retry(429, ""));
-        assert!(retry(200, "<feed xmlns=\"http://www.w3.org/2005/Atom\"><entry>"));
-        let error_feed = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/arxiv/api2026_id_abc_s0_m100.xml"));
+        assert!(retry(
+            200,
+            "<feed xmlns=\"http://www.w3.org/2005/Atom\"><entry>"
+        ));
+        let error_feed = include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/arxiv/api2026_id_abc_s0_m100.xml"
+        ));
         assert!(matches!(
             classify(StatusCode::BAD_REQUEST, error_feed.as_bytes(), None, &url),
             Attempt::Fail(ClientError::Api(_))

@@ -22,7 +22,9 @@ pub struct ArxivId {
 
 /// Why a string is not an arXiv identifier.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("'{input}' is not an arXiv id: {reason} (expected e.g. 2106.09685, 2106.09685v2, arXiv:2106.09685, hep-th/9901001 or an arxiv.org abs/pdf URL)")]
+#[error(
+    "'{input}' is not an arXiv id: {reason} (expected e.g. 2106.09685, 2106.09685v2, arXiv:2106.09685, hep-th/9901001 or an arxiv.org abs/pdf URL)"
+)]
 pub struct IdError {
     /// The text as given.
     pub input: String,
@@ -41,7 +43,8 @@ impl ArxivId {
         if text.is_empty() {
             return Err(fail("it is empty"));
         }
-        let core = strip_url(text).ok_or_else(|| fail("the URL is not an arXiv abs or pdf page"))?;
+        let core =
+            strip_url(text).ok_or_else(|| fail("the URL is not an arXiv abs or pdf page"))?;
         let core = strip_prefix_ignore_case(core, "arxiv:").unwrap_or(core);
         let (base, version) = split_version(core).map_err(|r| fail(&r))?;
         let base = if base.contains('/') {
@@ -108,7 +111,8 @@ impl std::str::FromStr for ArxivId {
 
 fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
     let head = s.get(..prefix.len())?;
-    head.eq_ignore_ascii_case(prefix).then(|| &s[prefix.len()..])
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| &s[prefix.len()..])
 }
 
 /// Returns the id part of an arxiv.org URL, the input itself when it is not
@@ -147,14 +151,20 @@ fn split_version(text: &str) -> Result<(&str, Option<u32>), String> {
     }
     let digits = &text[without_digits.len()..];
     match digits.parse::<u32>() {
-        Ok(0) | Err(_) => Err(format!("'v{digits}' is not a version (versions start at v1)")),
+        Ok(0) | Err(_) => Err(format!(
+            "'v{digits}' is not a version (versions start at v1)"
+        )),
         Ok(v) => Ok((base, Some(v))),
     }
 }
 
 fn parse_yymm(yy: &str, mm: &str) -> Result<(u32, u32), String> {
-    let y = yy.parse::<u32>().map_err(|_| "the year is not a number".to_string())?;
-    let m = mm.parse::<u32>().map_err(|_| "the month is not a number".to_string())?;
+    let y = yy
+        .parse::<u32>()
+        .map_err(|_| "the year is not a number".to_string())?;
+    let m = mm
+        .parse::<u32>()
+        .map_err(|_| "the month is not a number".to_string())?;
     if !(1..=12).contains(&m) {
         return Err(format!("month {mm} does not exist"));
     }
@@ -219,15 +229,27 @@ mod tests {
             (" 2106.09685 ", "2106.09685", None),
             ("https://arxiv.org/abs/2106.09685", "2106.09685", None),
             ("http://arxiv.org/abs/2106.09685v2", "2106.09685", Some(2)),
-            ("https://arxiv.org/pdf/2106.09685v2.pdf", "2106.09685", Some(2)),
+            (
+                "https://arxiv.org/pdf/2106.09685v2.pdf",
+                "2106.09685",
+                Some(2),
+            ),
             ("https://arxiv.org/pdf/2106.09685", "2106.09685", None),
             ("arxiv.org/abs/2106.09685?context=cs", "2106.09685", None),
-            ("https://export.arxiv.org/abs/2106.09685/", "2106.09685", None),
+            (
+                "https://export.arxiv.org/abs/2106.09685/",
+                "2106.09685",
+                None,
+            ),
             ("https://arxiv.org/html/2106.09685v1", "2106.09685", Some(1)),
             ("hep-th/9901001", "hep-th/9901001", None),
             ("hep-th/9901001v3", "hep-th/9901001", Some(3)),
             ("math.GT/0309136", "math/0309136", None),
-            ("http://arxiv.org/abs/astro-ph/0601001v1", "astro-ph/0601001", Some(1)),
+            (
+                "http://arxiv.org/abs/astro-ph/0601001v1",
+                "astro-ph/0601001",
+                Some(1),
+            ),
             ("quant-ph/0201082v1", "quant-ph/0201082", Some(1)),
             ("0704.0001", "0704.0001", None),
             ("1412.6980v9", "1412.6980", Some(9)),

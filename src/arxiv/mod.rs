@@ -8,7 +8,7 @@ pub mod id;
 pub mod paging;
 pub mod query;
 
-pub use atom::{parse_feed, AtomError, Feed};
+pub use atom::{AtomError, Feed, parse_feed};
 pub use client::{ArxivClient, ClientConfig, ClientError, PageRequest, SortBy};
 pub use id::{ArxivId, IdError};
 pub use paging::Pager;

@@ -3,7 +3,7 @@
 //! Pure bookkeeping; the client does the requests.
 
 use crate::arxiv::atom::Feed;
-use crate::arxiv::client::{PageRequest, SortBy, MAX_PAGE_SIZE, MAX_RESULTS_PER_QUERY};
+use crate::arxiv::client::{MAX_PAGE_SIZE, MAX_RESULTS_PER_QUERY, PageRequest, SortBy};
 
 /// Walks one query's result set page by page.
 #[derive(Debug, Clone)]
@@ -21,7 +21,13 @@ pub struct Pager {
 
 impl Pager {
     /// A pager for `search_query` that stops after `limit` results.
-    pub fn new(search_query: &str, sort_by: SortBy, descending: bool, page_size: u64, limit: u64) -> Pager {
+    pub fn new(
+        search_query: &str,
+        sort_by: SortBy,
+        descending: bool,
+        page_size: u64,
+        limit: u64,
+    ) -> Pager {
         Pager {
             search_query: search_query.to_string(),
             sort_by,
@@ -70,7 +76,10 @@ impl Pager {
             Some(total) => self.next_start >= total,
             None => got < req.max_results,
         };
-        self.finished = got == 0 || past_end || self.taken >= self.limit || self.next_start >= MAX_RESULTS_PER_QUERY;
+        self.finished = got == 0
+            || past_end
+            || self.taken >= self.limit
+            || self.next_start >= MAX_RESULTS_PER_QUERY;
         keep as usize
     }
 

@@ -70,12 +70,22 @@ impl SearchQuery {
 
     /// Restricts the query to papers first submitted between the two dates
     /// (inclusive, whole days in GMT, as the API counts them).
-    pub fn with_submitted_range(&self, from: Option<NaiveDate>, to: Option<NaiveDate>) -> SearchQuery {
+    pub fn with_submitted_range(
+        &self,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> SearchQuery {
         if from.is_none() && to.is_none() {
             return self.clone();
         }
-        let from = from.map_or_else(|| "199101010000".to_string(), |d| format!("{}0000", d.format("%Y%m%d")));
-        let to = to.map_or_else(|| "999912312359".to_string(), |d| format!("{}2359", d.format("%Y%m%d")));
+        let from = from.map_or_else(
+            || "199101010000".to_string(),
+            |d| format!("{}0000", d.format("%Y%m%d")),
+        );
+        let to = to.map_or_else(
+            || "999912312359".to_string(),
+            |d| format!("{}2359", d.format("%Y%m%d")),
+        );
         SearchQuery(format!("({}) AND submittedDate:[{from} TO {to}]", self.0))
     }
 
@@ -222,7 +232,11 @@ fn normalize_range(text: &str, column: usize, inner: &str) -> Result<String, Que
 fn check_term(text: &str, column: usize, term: &str) -> Result<(), QueryError> {
     let Some((field, value)) = term.split_once(':') else {
         if term.contains('[') {
-            return Err(error(text, column, "a date range needs a field: submittedDate:[A TO B]"));
+            return Err(error(
+                text,
+                column,
+                "a date range needs a field: submittedDate:[A TO B]",
+            ));
         }
         return Ok(());
     };
@@ -234,10 +248,7 @@ fn check_term(text: &str, column: usize, term: &str) -> Result<(), QueryError> {
         return Err(error(
             text,
             column,
-            format!(
-                "unknown field '{field}:' (fields: {})",
-                FIELDS.join(", ")
-            ),
+            format!("unknown field '{field}:' (fields: {})", FIELDS.join(", ")),
         ));
     }
     if value.is_empty() {
@@ -252,7 +263,11 @@ fn check_term(text: &str, column: usize, term: &str) -> Result<(), QueryError> {
         ));
     }
     if is_range && !DATE_FIELDS.contains(&field) {
-        return Err(error(text, column, format!("'{field}:' does not take a date range")));
+        return Err(error(
+            text,
+            column,
+            format!("'{field}:' does not take a date range"),
+        ));
     }
     Ok(())
 }
@@ -273,7 +288,11 @@ fn check_grammar(text: &str, tokens: &[(usize, Token)]) -> Result<(), QueryError
                     return Err(error(text, *column, "this ')' has no matching '('"));
                 }
                 if !after_operand {
-                    return Err(error(text, *column, "empty parentheses or a dangling operator before ')'"));
+                    return Err(error(
+                        text,
+                        *column,
+                        "empty parentheses or a dangling operator before ')'",
+                    ));
                 }
                 after_operand = true;
             }
@@ -304,7 +323,10 @@ mod tests {
     fn keeps_valid_queries() {
         let cases = [
             ("testing", "testing"),
-            ("au:del_maestro AND ti:checkerboard", "au:del_maestro AND ti:checkerboard"),
+            (
+                "au:del_maestro AND ti:checkerboard",
+                "au:del_maestro AND ti:checkerboard",
+            ),
             (
                 "au:del_maestro ANDNOT (ti:checkerboard OR ti:Pyrochlore)",
                 "au:del_maestro ANDNOT (ti:checkerboard OR ti:Pyrochlore)",
@@ -317,7 +339,10 @@ mod tests {
                 "au:del_maestro AND submittedDate:[202301010600 TO 202401010600]",
                 "au:del_maestro AND submittedDate:[202301010600 TO 202401010600]",
             ),
-            ("cat:cs.CL AND submittedDate:[20230101 TO 20231231]", "cat:cs.CL AND submittedDate:[202301010000 TO 202312312359]"),
+            (
+                "cat:cs.CL AND submittedDate:[20230101 TO 20231231]",
+                "cat:cs.CL AND submittedDate:[202301010000 TO 202312312359]",
+            ),
             ("( abs:lora )", "(abs:lora)"),
             ("ti:\"a:b\"", "ti:\"a:b\""),
             ("all:electron proton", "all:electron proton"),

@@ -5,8 +5,9 @@
 use crate::paper::Paper;
 
 const STOPWORDS: &[&str] = &[
-    "a", "an", "the", "on", "of", "in", "for", "to", "and", "with", "via", "from", "by", "at", "is",
-    "are", "do", "does", "towards", "toward", "what", "how", "why", "when", "can", "into", "as", "its",
+    "a", "an", "the", "on", "of", "in", "for", "to", "and", "with", "via", "from", "by", "at",
+    "is", "are", "do", "does", "towards", "toward", "what", "how", "why", "when", "can", "into",
+    "as", "its",
 ];
 
 const NAME_SUFFIXES: &[&str] = &["jr", "jr.", "sr", "sr.", "ii", "iii", "iv"];
@@ -20,7 +21,9 @@ pub fn base_key(paper: &Paper) -> String {
         .map(|a| last_name(&a.name))
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| "anon".to_string());
-    let year = paper.year().map_or_else(|| "nd".to_string(), |y| y.to_string());
+    let year = paper
+        .year()
+        .map_or_else(|| "nd".to_string(), |y| y.to_string());
     let word = fold_ascii(&paper.title)
         .split(|c: char| !c.is_ascii_alphanumeric())
         .find(|w| !w.is_empty() && !STOPWORDS.contains(w))
@@ -51,13 +54,18 @@ fn last_name(name: &str) -> String {
         None => {
             let words: Vec<&str> = name.split_whitespace().collect();
             let kept: Vec<&str> = match words.split_last() {
-                Some((last, rest)) if NAME_SUFFIXES.contains(&last.to_lowercase().as_str()) => rest.to_vec(),
+                Some((last, rest)) if NAME_SUFFIXES.contains(&last.to_lowercase().as_str()) => {
+                    rest.to_vec()
+                }
                 _ => words,
             };
             kept.last().copied().unwrap_or("").to_string()
         }
     };
-    fold_ascii(&family).chars().filter(|c| c.is_ascii_alphanumeric()).collect()
+    fold_ascii(&family)
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect()
 }
 
 /// Lowercases and maps common accented Latin letters to ASCII; drops the rest.
@@ -114,12 +122,42 @@ mod tests {
     #[test]
     fn scholar_style_keys() {
         let cases = [
-            ("Ashish Vaswani", "1706.03762", "Attention Is All You Need", "vaswani2017attention"),
-            ("Edward J. Hu", "2106.09685", "LoRA: Low-Rank Adaptation of Large Language Models", "hu2021lora"),
-            ("Diego de Las Casas", "2203.15556", "Training Compute-Optimal Large Language Models", "casas2022training"),
-            ("Kingma, Diederik P.", "1412.6980", "Adam: A Method for Stochastic Optimization", "kingma2014adam"),
-            ("Zlatko Tešanović", "1111.2011", "On the Quantum Criticality", "tesanovic2011quantum"),
-            ("Martin Luther King Jr.", "2101.00001", "The Dream", "king2021dream"),
+            (
+                "Ashish Vaswani",
+                "1706.03762",
+                "Attention Is All You Need",
+                "vaswani2017attention",
+            ),
+            (
+                "Edward J. Hu",
+                "2106.09685",
+                "LoRA: Low-Rank Adaptation of Large Language Models",
+                "hu2021lora",
+            ),
+            (
+                "Diego de Las Casas",
+                "2203.15556",
+                "Training Compute-Optimal Large Language Models",
+                "casas2022training",
+            ),
+            (
+                "Kingma, Diederik P.",
+                "1412.6980",
+                "Adam: A Method for Stochastic Optimization",
+                "kingma2014adam",
+            ),
+            (
+                "Zlatko Tešanović",
+                "1111.2011",
+                "On the Quantum Criticality",
+                "tesanovic2011quantum",
+            ),
+            (
+                "Martin Luther King Jr.",
+                "2101.00001",
+                "The Dream",
+                "king2021dream",
+            ),
             ("", "2101.00001", "", "anon2021"),
         ];
         for (author, id, title, want) in cases {

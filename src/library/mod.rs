@@ -9,7 +9,7 @@ pub mod schema;
 mod tags;
 mod watches;
 
-pub use papers::{Incoming, ListFilter, Merge, PaperRecord, UpsertReport};
+pub use papers::{BibExtras, Incoming, ListFilter, Merge, NewVersion, PaperRecord, UpsertReport};
 pub use tags::validate_tag;
 pub use watches::Watch;
 
@@ -31,7 +31,9 @@ pub enum LibraryError {
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
     /// No paper with that id.
-    #[error("no paper '{0}' in the library (see `litradar list`, or add it with `litradar add {0}`)")]
+    #[error(
+        "no paper '{0}' in the library (see `litradar list`, or add it with `litradar add {0}`)"
+    )]
     NoSuchPaper(String),
     /// No watch with that name.
     #[error("no watch named '{0}' (see `litradar watch list`)")]
@@ -75,7 +77,8 @@ impl Library {
         conn.busy_timeout(BUSY_TIMEOUT)?;
         conn.pragma_update(None, "foreign_keys", true)?;
         // In-memory databases answer "memory"; files switch to WAL.
-        let _mode: String = conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
+        let _mode: String =
+            conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         schema::migrate(&mut conn)?;
         Ok(Library { conn })
@@ -88,7 +91,9 @@ impl Library {
 
     /// Number of papers.
     pub fn paper_count(&self) -> Result<u64> {
-        Ok(self.conn.query_row("SELECT count(*) FROM papers", [], |r| r.get(0))?)
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM papers", [], |r| r.get(0))?)
     }
 }
 

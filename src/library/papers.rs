@@ -1,11 +1,11 @@
 //! Papers in the store: upsert without duplicates, version tracking, lookup
 //! by any id form, filtered listing, removal.
 
-use super::{citekey, now, Library, LibraryError, Result};
+use super::{Library, LibraryError, Result, citekey, now};
 use crate::arxiv::ArxivId;
-use crate::paper::{format_timestamp, parse_timestamp, Author, Paper};
+use crate::paper::{Author, Paper, format_timestamp, parse_timestamp};
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{params, OptionalExtension, Row, Transaction};
+use rusqlite::{OptionalExtension, Row, Transaction, params};
 
 /// A paper on its way into the library, with what the source says about it
 /// beyond arXiv's metadata.
@@ -17,6 +17,18 @@ pub struct Incoming {
     pub tags: Vec<String>,
     /// A citation key to keep if it is free (BibTeX imports).
     pub citekey: Option<String>,
+    /// BibTeX entry type and fields litradar does not model (BibTeX imports).
+    pub bib: Option<BibExtras>,
+}
+
+/// What a BibTeX entry carried beyond the fields litradar models (`journal`,
+/// `pages`, Zotero's `file`, ...), written back verbatim on export.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct BibExtras {
+    /// Entry type, lowercased (`article`).
+    pub kind: String,
+    /// Unmodelled fields, name and raw value, in file order.
+    pub fields: Vec<(String, String)>,
 }
 
 impl From<Paper> for Incoming {
@@ -88,6 +100,8 @@ pub struct PaperRecord {
     pub version_changed_at: Option<DateTime<Utc>>,
     /// When the paper entered the library.
     pub added_at: Option<DateTime<Utc>>,
+    /// BibTeX extras from an import.
+    pub bib: Option<BibExtras>,
 }
 
 impl PaperRecord {
@@ -114,7 +128,7 @@ const COLUMNS: &str = "p.id, p.source, p.version, p.seen_version, p.version_chan
     p.abstract, p.authors, p.categories, p.primary_category, p.published, p.updated, p.comment, \
     p.journal_ref, p.doi, p.abs_url, p.pdf_url, p.citekey, p.added_at, \
     (SELECT group_concat(t.name, char(31)) FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id \
-     WHERE pt.paper_id = p.id) AS tags";
+     WHERE pt.paper_id = p.id) AS tags, p.bib_type, p.bib_extra";
 
 fn read_record(row: &Row<'_>) -> rusqlite::Result<std::result::Result<PaperRecord, LibraryError>> {
     let id: String = row.get(0)?;
@@ -125,7 +139,10 @@ fn read_record(row: &Row<'_>) -> rusqlite::Result<std::result::Result<PaperRecor
     };
     let categories: String = row.get(8)?;
     let time = |i: usize| -> rusqlite::Result<Option<DateTime<Utc>>> {
-        Ok(row.get::<_, Option<String>>(i)?.as_deref().and_then(parse_timestamp))
+        Ok(row
+            .get::<_, Option<String>>(i)?
+            .as_deref()
+            .and_then(parse_timestamp))
     };
     let tags: Option<String> = row.get(19)?;
     let mut tags: Vec<String> = tags
@@ -148,6 +165,20 @@ fn read_record(row: &Row<'_>) -> rusqlite::Result<std::result::Result<PaperRecor
         abs_url: row.get(15)?,
         pdf_url: row.get(16)?,
     };
+    let bib_type: Option<String> = row.get(20)?;
+    let bib_extra: Option<String> = row.get(21)?;
+    let bib = match (bib_type, bib_extra) {
+        (Some(kind), Some(extra)) => match serde_json::from_str(&extra) {
+            Ok(fields) => Some(BibExtras { kind, fields }),
+            Err(e) => {
+                return Ok(Err(LibraryError::Corrupt(
+                    paper.id,
+                    format!("bib_extra: {e}"),
+                )));
+            }
+        },
+        _ => None,
+    };
     Ok(Ok(PaperRecord {
         paper,
         source: row.get(1)?,
@@ -156,6 +187,7 @@ fn read_record(row: &Row<'_>) -> rusqlite::Result<std::result::Result<PaperRecor
         seen_version: row.get(3)?,
         version_changed_at: time(4)?,
         added_at: time(18)?,
+        bib,
     }))
 }
 
@@ -190,8 +222,15 @@ impl Library {
     /// Stores papers in one transaction: new ones are added, a newer arXiv
     /// version updates the row in place (and is remembered as unseen),
     /// duplicates by id or DOI are never stored twice.
-    pub fn upsert(&mut self, items: &[Incoming], source: &str, merge: Merge) -> Result<UpsertReport> {
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    pub fn upsert(
+        &mut self,
+        items: &[Incoming],
+        source: &str,
+        merge: Merge,
+    ) -> Result<UpsertReport> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let mut report = UpsertReport::default();
         let now = now();
         for item in items {
@@ -253,7 +292,10 @@ impl Library {
         }
         if let Some(since) = filter.since {
             args.push(format!("{}T00:00:00Z", since.format("%Y-%m-%d")));
-            sql.push_str(&format!(" AND coalesce(p.published, p.updated) >= ?{}", args.len()));
+            sql.push_str(&format!(
+                " AND coalesce(p.published, p.updated) >= ?{}",
+                args.len()
+            ));
         }
         sql.push_str(" ORDER BY coalesce(p.published, p.updated) IS NULL, coalesce(p.published, p.updated) DESC, p.id");
         if let Some(limit) = filter.limit {
@@ -271,14 +313,17 @@ impl Library {
     /// Deletes a paper and everything attached to it; returns what was removed.
     pub fn remove(&mut self, key: &str) -> Result<PaperRecord> {
         let record = self.find(key)?;
-        self.conn.execute("DELETE FROM papers WHERE id = ?1", [&record.paper.id])?;
+        self.conn
+            .execute("DELETE FROM papers WHERE id = ?1", [&record.paper.id])?;
         Ok(record)
     }
 
     /// Marks the current version of a paper as seen.
     pub fn acknowledge_version(&mut self, id: &str) -> Result<()> {
-        self.conn
-            .execute("UPDATE papers SET seen_version = version WHERE id = ?1", [id])?;
+        self.conn.execute(
+            "UPDATE papers SET seen_version = version WHERE id = ?1",
+            [id],
+        )?;
         Ok(())
     }
 
@@ -309,7 +354,9 @@ fn upsert_one(
     if existing.is_none() {
         if let Some(doi) = &p.doi {
             existing = tx
-                .prepare_cached("SELECT id, version FROM papers WHERE lower(doi) = lower(?1) LIMIT 1")?
+                .prepare_cached(
+                    "SELECT id, version FROM papers WHERE lower(doi) = lower(?1) LIMIT 1",
+                )?
                 .query_row([doi], |r| Ok((r.get(0)?, r.get(1)?)))
                 .optional()?;
         }
@@ -326,7 +373,10 @@ fn upsert_one(
                 // A paper imported from elsewhere turns out to be on arXiv:
                 // re-key it (tags follow through ON UPDATE CASCADE).
                 update(tx, &old_id, p, None, now)?;
-                tx.execute("UPDATE papers SET source = ?1 WHERE id = ?2", params![source, p.id])?;
+                tx.execute(
+                    "UPDATE papers SET source = ?1 WHERE id = ?2",
+                    params![source, p.id],
+                )?;
                 report.updated.push(p.id.clone());
                 p.id.clone()
             } else {
@@ -355,6 +405,7 @@ fn upsert_one(
             id
         }
     };
+    adopt_bib_extras(tx, &final_id, item)?;
     for tag in &item.tags {
         super::tags::attach(tx, &final_id, tag, now)?;
     }
@@ -377,8 +428,8 @@ fn insert(tx: &Transaction<'_>, item: &Incoming, source: &str, now: &str) -> Res
     tx.prepare_cached(
         "INSERT INTO papers (id, source, version, seen_version, title, abstract, authors, categories, \
          primary_category, published, updated, comment, journal_ref, doi, abs_url, pdf_url, citekey, \
-         added_at, modified_at) \
-         VALUES (?1, ?2, ?3, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17)",
+         added_at, modified_at, bib_type, bib_extra) \
+         VALUES (?1, ?2, ?3, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17, ?18, ?19)",
     )?
     .execute(params![
         p.id,
@@ -398,11 +449,36 @@ fn insert(tx: &Transaction<'_>, item: &Incoming, source: &str, now: &str) -> Res
         p.pdf_url,
         key,
         now,
+        item.bib.as_ref().map(|b| b.kind.clone()),
+        bib_extra_json(item),
     ])?;
     Ok(())
 }
 
-fn update(tx: &Transaction<'_>, old_id: &str, p: &Paper, version_changed: Option<&str>, now: &str) -> Result<()> {
+fn bib_extra_json(item: &Incoming) -> Option<String> {
+    item.bib
+        .as_ref()
+        .and_then(|b| serde_json::to_string(&b.fields).ok())
+}
+
+/// Keeps BibTeX extras from an import on a paper that had none.
+fn adopt_bib_extras(tx: &Transaction<'_>, id: &str, item: &Incoming) -> Result<()> {
+    if let Some(bib) = &item.bib {
+        tx.prepare_cached(
+            "UPDATE papers SET bib_type = ?2, bib_extra = ?3 WHERE id = ?1 AND bib_type IS NULL",
+        )?
+        .execute(params![id, bib.kind, bib_extra_json(item)])?;
+    }
+    Ok(())
+}
+
+fn update(
+    tx: &Transaction<'_>,
+    old_id: &str,
+    p: &Paper,
+    version_changed: Option<&str>,
+    now: &str,
+) -> Result<()> {
     tx.prepare_cached(
         "UPDATE papers SET id = ?1, version = ?2, title = ?3, abstract = ?4, authors = ?5, \
          categories = ?6, primary_category = ?7, published = ?8, updated = ?9, comment = ?10, \
@@ -435,7 +511,12 @@ fn update(tx: &Transaction<'_>, old_id: &str, p: &Paper, version_changed: Option
 
 fn free_citekey(tx: &Transaction<'_>, item: &Incoming) -> Result<String> {
     let mut taken = tx.prepare_cached("SELECT 1 FROM papers WHERE citekey = ?1")?;
-    if let Some(key) = item.citekey.as_deref().map(str::trim).filter(|k| !k.is_empty()) {
+    if let Some(key) = item
+        .citekey
+        .as_deref()
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+    {
         if !taken.exists([key])? {
             return Ok(key.to_string());
         }

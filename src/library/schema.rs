@@ -32,6 +32,8 @@ CREATE TABLE papers (
     abs_url            TEXT,
     pdf_url            TEXT,
     citekey            TEXT NOT NULL UNIQUE,
+    bib_type           TEXT,
+    bib_extra          TEXT,
     added_at           TEXT NOT NULL,
     modified_at        TEXT NOT NULL
 ) STRICT;
@@ -67,7 +69,9 @@ CREATE TABLE watches (
 #[non_exhaustive]
 pub enum SchemaError {
     /// The file was written by a newer litradar.
-    #[error("this library uses schema version {found}, but this litradar only knows up to {supported}; upgrade litradar (the file was left untouched)")]
+    #[error(
+        "this library uses schema version {found}, but this litradar only knows up to {supported}; upgrade litradar (the file was left untouched)"
+    )]
     Newer {
         /// Version in the file.
         found: u32,
@@ -92,7 +96,11 @@ pub fn version(conn: &Connection) -> Result<u32, rusqlite::Error> {
     if !has_table {
         return Ok(0);
     }
-    conn.query_row("SELECT coalesce(max(version), 0) FROM schema_version", [], |r| r.get(0))
+    conn.query_row(
+        "SELECT coalesce(max(version), 0) FROM schema_version",
+        [],
+        |r| r.get(0),
+    )
 }
 
 /// Applies every migration the database lacks, up to `target`.
@@ -104,7 +112,12 @@ pub fn migrate_to(conn: &mut Connection, target: u32) -> Result<u32, SchemaError
             supported: CURRENT_VERSION,
         });
     }
-    for (index, sql) in MIGRATIONS.iter().enumerate().take(target as usize).skip(found as usize) {
+    for (index, sql) in MIGRATIONS
+        .iter()
+        .enumerate()
+        .take(target as usize)
+        .skip(found as usize)
+    {
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         // Another process may have migrated while we waited for the lock.
         if version(&tx)? > index as u32 {
@@ -119,7 +132,10 @@ pub fn migrate_to(conn: &mut Connection, target: u32) -> Result<u32, SchemaError
         tx.execute_batch(sql)?;
         tx.execute(
             "INSERT INTO schema_version (version, applied_at) VALUES (?1, ?2)",
-            rusqlite::params![index as u32 + 1, crate::paper::format_timestamp(&chrono::Utc::now())],
+            rusqlite::params![
+                index as u32 + 1,
+                crate::paper::format_timestamp(&chrono::Utc::now())
+            ],
         )?;
         tx.commit()?;
     }

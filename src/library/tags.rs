@@ -1,8 +1,8 @@
 //! Tags: case-insensitive names (the first spelling is kept), attached to
 //! papers many-to-many.
 
-use super::{now, Library, LibraryError, Result};
-use rusqlite::{params, Connection, OptionalExtension};
+use super::{Library, LibraryError, Result, now};
+use rusqlite::{Connection, OptionalExtension, params};
 
 /// Checks a tag name: non-empty, no commas (they separate tags in BibTeX
 /// `keywords`), no control characters, at most 64 characters.
@@ -41,7 +41,10 @@ impl Library {
     /// Adds tags to a paper; returns the paper's id.
     pub fn tag(&mut self, key: &str, tags: &[String]) -> Result<String> {
         let id = self.find(key)?.paper.id;
-        let checked: Vec<String> = tags.iter().map(|t| validate_tag(t)).collect::<Result<_>>()?;
+        let checked: Vec<String> = tags
+            .iter()
+            .map(|t| validate_tag(t))
+            .collect::<Result<_>>()?;
         let tx = self.conn.transaction()?;
         let now = now();
         for tag in &checked {
@@ -89,7 +92,9 @@ impl Library {
     pub fn tag_name(&self, tag: &str) -> Result<Option<String>> {
         Ok(self
             .conn
-            .query_row("SELECT name FROM tags WHERE name = ?1", [tag.trim()], |r| r.get(0))
+            .query_row("SELECT name FROM tags WHERE name = ?1", [tag.trim()], |r| {
+                r.get(0)
+            })
             .optional()?)
     }
 }

@@ -1,9 +1,9 @@
 //! Watches: saved arXiv queries with the point up to which they were synced.
 
-use super::{now, Library, LibraryError, Result};
+use super::{Library, LibraryError, Result, now};
 use crate::paper::{format_timestamp, parse_timestamp};
 use chrono::{DateTime, Utc};
-use rusqlite::{params, OptionalExtension, Row};
+use rusqlite::{OptionalExtension, Row, params};
 
 /// A saved query.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,7 +24,10 @@ pub struct Watch {
 
 fn read_watch(row: &Row<'_>) -> rusqlite::Result<Watch> {
     let time = |i: usize| -> rusqlite::Result<Option<DateTime<Utc>>> {
-        Ok(row.get::<_, Option<String>>(i)?.as_deref().and_then(parse_timestamp))
+        Ok(row
+            .get::<_, Option<String>>(i)?
+            .as_deref()
+            .and_then(parse_timestamp))
     };
     Ok(Watch {
         name: row.get(0)?,
@@ -55,28 +58,43 @@ impl Library {
     /// One watch by name.
     pub fn watch(&self, name: &str) -> Result<Watch> {
         self.conn
-            .query_row(&format!("SELECT {COLUMNS} FROM watches WHERE name = ?1"), [name.trim()], read_watch)
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM watches WHERE name = ?1"),
+                [name.trim()],
+                read_watch,
+            )
             .optional()?
             .ok_or_else(|| LibraryError::NoSuchWatch(name.trim().to_string()))
     }
 
     /// All watches by name.
     pub fn watches(&self) -> Result<Vec<Watch>> {
-        let mut stmt = self.conn.prepare(&format!("SELECT {COLUMNS} FROM watches ORDER BY name"))?;
+        let mut stmt = self
+            .conn
+            .prepare(&format!("SELECT {COLUMNS} FROM watches ORDER BY name"))?;
         let rows = stmt.query_map([], read_watch)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Deletes a watch (its papers stay in the library).
     pub fn remove_watch(&mut self, name: &str) -> Result<()> {
-        if self.conn.execute("DELETE FROM watches WHERE name = ?1", [name.trim()])? == 0 {
+        if self
+            .conn
+            .execute("DELETE FROM watches WHERE name = ?1", [name.trim()])?
+            == 0
+        {
             return Err(LibraryError::NoSuchWatch(name.trim().to_string()));
         }
         Ok(())
     }
 
     /// Records a completed sync. The sync point only moves forward.
-    pub fn record_sync(&mut self, name: &str, sync_point: Option<DateTime<Utc>>, added: u64) -> Result<()> {
+    pub fn record_sync(
+        &mut self,
+        name: &str,
+        sync_point: Option<DateTime<Utc>>,
+        added: u64,
+    ) -> Result<()> {
         let point = sync_point.as_ref().map(format_timestamp);
         let changed = self.conn.execute(
             "UPDATE watches SET last_synced_at = ?2, last_added = ?3, \

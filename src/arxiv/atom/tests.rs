@@ -2,7 +2,11 @@ use super::*;
 
 macro_rules! fixture {
     ($name:literal) => {
-        include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/arxiv/", $name))
+        include_bytes!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/arxiv/",
+            $name
+        ))
     };
 }
 
@@ -22,21 +26,43 @@ fn reads_an_old_style_entry_with_affiliations() {
     assert_eq!(p.id, "astro-ph/0601001");
     assert_eq!(p.version, Some(1));
     assert!(p.title.starts_with("Frequency of Hot Jupiters"));
-    assert!(p.abstract_text.starts_with("We derive the frequencies"), "leading spaces are trimmed");
-    assert!(p.abstract_text.contains("Gould & Morgan (2003)"), "entities are decoded");
+    assert!(
+        p.abstract_text.starts_with("We derive the frequencies"),
+        "leading spaces are trimmed"
+    );
+    assert!(
+        p.abstract_text.contains("Gould & Morgan (2003)"),
+        "entities are decoded"
+    );
     assert!(p.abstract_text.contains("V_max<17.5"));
     assert_eq!(p.authors.len(), 4);
     assert_eq!(p.authors[0].name, "Andrew Gould");
     assert_eq!(p.authors[0].affiliations, vec!["Ohio State"]);
-    assert_eq!(p.authors[3].affiliations, vec!["Warsaw University Observatory"]);
+    assert_eq!(
+        p.authors[3].affiliations,
+        vec!["Warsaw University Observatory"]
+    );
     assert_eq!(p.primary_category.as_deref(), Some("astro-ph"));
     assert_eq!(p.categories, vec!["astro-ph"]);
     assert_eq!(p.journal_ref.as_deref(), Some("ActaAstron.56:1-50,2006"));
-    assert!(p.comment.as_deref().is_some_and(|c| c.starts_with("62 pages")));
+    assert!(
+        p.comment
+            .as_deref()
+            .is_some_and(|c| c.starts_with("62 pages"))
+    );
     assert_eq!(p.doi, None);
-    assert_eq!(p.abs_url.as_deref(), Some("https://arxiv.org/abs/astro-ph/0601001v1"));
-    assert_eq!(p.pdf_url.as_deref(), Some("https://arxiv.org/pdf/astro-ph/0601001v1"));
-    assert_eq!(p.published.map(|t| t.to_rfc3339()), Some("2006-01-02T14:57:58+00:00".into()));
+    assert_eq!(
+        p.abs_url.as_deref(),
+        Some("https://arxiv.org/abs/astro-ph/0601001v1")
+    );
+    assert_eq!(
+        p.pdf_url.as_deref(),
+        Some("https://arxiv.org/pdf/astro-ph/0601001v1")
+    );
+    assert_eq!(
+        p.published.map(|t| t.to_rfc3339()),
+        Some("2006-01-02T14:57:58+00:00".into())
+    );
 }
 
 #[test]
@@ -50,15 +76,20 @@ fn reads_a_legacy_feed_with_wrapped_text_and_a_doi_link() {
         "Quantum Criticality for Extended Nodes on a Bethe Lattice in the Large Connectivity Limit"
     );
     assert!(!p.abstract_text.contains('\n'));
-    assert!(p.abstract_text.contains("layered superconductors and coupled spin chains"));
+    assert!(
+        p.abstract_text
+            .contains("layered superconductors and coupled spin chains")
+    );
     assert_eq!(p.doi.as_deref(), Some("10.1103/PhysRevB.85.115117"));
     assert_eq!(p.primary_category.as_deref(), Some("cond-mat.str-el"));
     assert_eq!(p.categories, vec!["cond-mat.str-el", "cond-mat.stat-mech"]);
-    assert_eq!(p.authors.iter().map(|a| a.name.as_str()).collect::<Vec<_>>(), [
-        "James M. Murray",
-        "Adrian Del Maestro",
-        "Zlatko Tesanovic"
-    ]);
+    assert_eq!(
+        p.authors
+            .iter()
+            .map(|a| a.name.as_str())
+            .collect::<Vec<_>>(),
+        ["James M. Murray", "Adrian Del Maestro", "Zlatko Tesanovic"]
+    );
 }
 
 #[test]
@@ -125,7 +156,10 @@ fn truncated_input_is_a_clear_error() {
 fn wrong_root_and_foreign_namespaces() {
     let err = parse_feed(b"<html><body>Rate exceeded.</body></html>").expect_err("not a feed");
     assert!(matches!(err, AtomError::NotAFeed(_)), "{err}");
-    assert!(matches!(parse_feed(b"Rate exceeded."), Err(AtomError::NotAFeed(_))));
+    assert!(matches!(
+        parse_feed(b"Rate exceeded."),
+        Err(AtomError::NotAFeed(_))
+    ));
     let foreign = br#"<feed xmlns="urn:other"><entry><id>http://arxiv.org/abs/2106.09685v2</id></entry></feed>"#;
     assert!(matches!(parse_feed(foreign), Err(AtomError::NotAFeed(_))));
     // Elements from other namespaces inside an Atom feed are ignored.
@@ -154,7 +188,10 @@ fn missing_optional_fields_are_none() {
 #[test]
 fn bad_entries_are_named() {
     let no_title = br#"<feed xmlns="http://www.w3.org/2005/Atom"><entry><id>http://arxiv.org/abs/2106.09685v2</id></entry></feed>"#;
-    assert!(matches!(parse_feed(no_title), Err(AtomError::Entry { index: 1, .. })));
+    assert!(matches!(
+        parse_feed(no_title),
+        Err(AtomError::Entry { index: 1, .. })
+    ));
     let bad_date = br#"<feed xmlns="http://www.w3.org/2005/Atom"><entry><id>http://arxiv.org/abs/2106.09685v2</id>
         <title>x</title><published>yesterday</published></entry></feed>"#;
     let err = parse_feed(bad_date).expect_err("bad date");
@@ -172,11 +209,25 @@ fn cdata_and_character_references() {
 
 #[test]
 fn the_starter_library_parses_whole() {
-    let feed = parse(include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/papers/starter.atom")));
+    let feed = parse(include_bytes!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/papers/starter.atom"
+    )));
     assert_eq!(feed.entries.len(), 29);
-    let swish = feed.entries.iter().find(|p| p.id == "1710.05941").expect("Swish");
-    assert_eq!(swish.updated, swish.published, "a missing <updated> falls back to <published>");
-    let bloom = feed.entries.iter().find(|p| p.id == "2211.05100").expect("BLOOM");
+    let swish = feed
+        .entries
+        .iter()
+        .find(|p| p.id == "1710.05941")
+        .expect("Swish");
+    assert_eq!(
+        swish.updated, swish.published,
+        "a missing <updated> falls back to <published>"
+    );
+    let bloom = feed
+        .entries
+        .iter()
+        .find(|p| p.id == "2211.05100")
+        .expect("BLOOM");
     assert_eq!(bloom.published, None);
     assert!(bloom.authors.len() > 300);
 }

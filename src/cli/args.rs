@@ -1,0 +1,285 @@
+//! The command line, declared with clap.
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// A personal research knowledge base and technology radar.
+#[derive(Debug, Parser)]
+#[command(name = "litradar", version, about, arg_required_else_help = true)]
+pub struct Cli {
+    /// The litradar home (database and config.toml); default: the XDG data directory.
+    #[arg(long, global = true, env = "LITRADAR_HOME", value_name = "DIR")]
+    pub home: Option<PathBuf>,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Every command.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Fetch papers matching an arXiv query (ti:, au:, abs:, cat:, AND/OR/ANDNOT, "phrases").
+    Fetch(FetchArgs),
+    /// Add papers by arXiv id or URL (2106.09685, arXiv:2106.09685v2, hep-th/9901001, abs/pdf links).
+    Add(AddArgs),
+    /// Saved queries that `watch sync` fetches incrementally.
+    #[command(subcommand)]
+    Watch(WatchCommand),
+    /// List papers in the library, newest first.
+    List(ListArgs),
+    /// Show one paper.
+    Show(ShowArgs),
+    /// Add tags to a paper.
+    Tag(TagArgs),
+    /// Remove tags from a paper.
+    Untag(TagArgs),
+    /// Remove a paper and everything attached to it.
+    Remove(RemoveArgs),
+    /// Import an arXiv Atom feed, a BibTeX file or JSON Lines (all or nothing).
+    Import(ImportArgs),
+    /// Export papers as BibTeX, JSON or Markdown.
+    Export(ExportArgs),
+    /// Set up a separate demo library with the built-in starter papers.
+    Demo(DemoArgs),
+    /// Show where settings live and what they are.
+    Config(ConfigArgs),
+}
+
+/// `fetch`.
+#[derive(Debug, Args)]
+pub struct FetchArgs {
+    /// arXiv search query, e.g. 'ti:"low rank" AND cat:cs.CL'.
+    pub query: String,
+    /// Fetch at most this many results (the API stops at 30,000).
+    #[arg(long, default_value_t = 50, value_name = "N")]
+    pub max: u64,
+    /// Result order.
+    #[arg(long, value_enum, default_value_t = Sort::Relevance)]
+    pub sort: Sort,
+    /// Only papers first submitted on or after this day (YYYY-MM-DD).
+    #[arg(long, value_parser = parse_date, value_name = "DATE")]
+    pub from: Option<NaiveDate>,
+    /// Only papers first submitted on or before this day (YYYY-MM-DD).
+    #[arg(long, value_parser = parse_date, value_name = "DATE")]
+    pub to: Option<NaiveDate>,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Orders the API can sort by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Sort {
+    /// Date of the first version, newest first.
+    Submitted,
+    /// Date of the latest version, newest first.
+    Updated,
+    /// arXiv's relevance ranking.
+    Relevance,
+}
+
+/// `add`.
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    /// Ids or URLs.
+    #[arg(required = true, value_name = "ID_OR_URL")]
+    pub ids: Vec<String>,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `watch ...`.
+#[derive(Debug, Subcommand)]
+pub enum WatchCommand {
+    /// Save a query under a name.
+    Add {
+        /// A short name.
+        name: String,
+        /// arXiv search query.
+        query: String,
+    },
+    /// List saved queries.
+    List {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Fetch what is new for one watch, or all.
+    Sync {
+        /// Only this watch.
+        name: Option<String>,
+        /// Fetch at most this many papers per watch (default from config.toml).
+        #[arg(long, value_name = "N")]
+        max: Option<u64>,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete a saved query (its papers stay).
+    Remove {
+        /// The watch.
+        name: String,
+    },
+}
+
+/// `list`.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only papers with this tag.
+    #[arg(long, value_name = "TAG")]
+    pub tag: Option<String>,
+    /// Only papers in this category (an archive such as `cs` matches all of cs.*).
+    #[arg(long, value_name = "CATEGORY")]
+    pub category: Option<String>,
+    /// Only papers first published on or after this day (YYYY-MM-DD).
+    #[arg(long, value_parser = parse_date, value_name = "DATE")]
+    pub since: Option<NaiveDate>,
+    /// Show at most this many.
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    /// Print a JSON array of papers.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `show`.
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// Paper id, URL or citation key.
+    pub id: String,
+    /// Print the paper as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `tag` / `untag`.
+#[derive(Debug, Args)]
+pub struct TagArgs {
+    /// Paper id, URL or citation key.
+    pub id: String,
+    /// Tags.
+    #[arg(required = true)]
+    pub tags: Vec<String>,
+}
+
+/// `remove`.
+#[derive(Debug, Args)]
+pub struct RemoveArgs {
+    /// Paper id, URL or citation key.
+    pub id: String,
+}
+
+/// `import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The file.
+    pub file: PathBuf,
+    /// Its format (default: from the extension, then the content).
+    #[arg(long, value_enum)]
+    pub format: Option<InFormat>,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Formats `import` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InFormat {
+    /// arXiv API Atom feed.
+    Atom,
+    /// BibTeX / BibLaTeX.
+    Bibtex,
+    /// JSON Lines (or a JSON array).
+    Jsonl,
+}
+
+/// `export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Output format.
+    #[arg(long, value_enum)]
+    pub format: OutFormat,
+    /// Write to this file instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Which papers (default: all).
+    #[command(flatten)]
+    pub filter: FilterArgs,
+}
+
+/// Filters shared by commands that select papers.
+#[derive(Debug, Args)]
+pub struct FilterArgs {
+    /// Only papers with this tag.
+    #[arg(long, value_name = "TAG")]
+    pub tag: Option<String>,
+    /// Only papers in this category.
+    #[arg(long, value_name = "CATEGORY")]
+    pub category: Option<String>,
+    /// Only papers first published on or after this day.
+    #[arg(long, value_parser = parse_date, value_name = "DATE")]
+    pub since: Option<NaiveDate>,
+}
+
+/// Formats `export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutFormat {
+    /// BibLaTeX/BibTeX with eprint fields.
+    Bibtex,
+    /// A JSON array of papers.
+    Json,
+    /// A Markdown reading list.
+    Markdown,
+}
+
+/// `demo`.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Print the summary as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `config`.
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    /// Print only the path of config.toml.
+    #[arg(long, conflicts_with = "default")]
+    pub path: bool,
+    /// Print the default config.toml, with comments.
+    #[arg(long)]
+    pub default: bool,
+}
+
+/// Parses `YYYY-MM-DD` (or `YYYYMMDD`).
+pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    let t = text.trim();
+    NaiveDate::parse_from_str(t, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(t, "%Y%m%d"))
+        .map_err(|_| format!("'{text}' is not a date; use YYYY-MM-DD"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn dates_in_two_spellings() {
+        assert_eq!(
+            parse_date("2023-01-31"),
+            Ok(NaiveDate::from_ymd_opt(2023, 1, 31).expect("date"))
+        );
+        assert_eq!(parse_date("20230131"), parse_date("2023-01-31"));
+        assert!(parse_date("2023-02-30").is_err());
+        assert!(parse_date("yesterday").is_err());
+    }
+}

@@ -1,0 +1,81 @@
+//! `litradar demo`: a separate library with the starter papers, never the
+//! user's own. It prints what is there (the TUI will open here once it
+//! exists).
+
+use super::print_json;
+use crate::cli::args::DemoArgs;
+use crate::cli::output::Style;
+use crate::home::Home;
+use crate::library::Library;
+use anyhow::Context;
+use std::io::Write;
+
+/// `litradar demo`.
+pub fn run(home: &Home, args: DemoArgs) -> anyhow::Result<()> {
+    let demo = home.demo();
+    demo.ensure()?;
+    let mut lib = Library::open(&demo.database()).with_context(|| {
+        format!(
+            "cannot open the demo library at {}",
+            demo.database().display()
+        )
+    })?;
+    let report = crate::starter::load(&mut lib)?;
+    let papers = lib.paper_count()?;
+    let categories = lib.category_counts()?;
+    let tags = lib.tag_counts()?;
+    if args.json {
+        return print_json(&serde_json::json!({
+            "home": demo.root().display().to_string(),
+            "papers": papers,
+            "added": report.added.len(),
+            "categories": categories.iter().map(|(c, n)| serde_json::json!({"name": c, "papers": n})).collect::<Vec<_>>(),
+            "tags": tags.iter().map(|(t, n)| serde_json::json!({"name": t, "papers": n})).collect::<Vec<_>>(),
+        }));
+    }
+    let style = Style::stdout();
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{}", style.bold("litradar demo library"))?;
+    writeln!(out, "Home:       {}", demo.root().display())?;
+    let fresh = if report.added.is_empty() {
+        "already set up".to_string()
+    } else {
+        format!("{} added just now", report.added.len())
+    };
+    writeln!(out, "Papers:     {papers} landmark papers ({fresh})")?;
+    let cats: Vec<String> = categories
+        .iter()
+        .take(6)
+        .map(|(c, n)| format!("{c} {n}"))
+        .collect();
+    writeln!(out, "Categories: {}", cats.join(", "))?;
+    let tag_list: Vec<String> = tags
+        .iter()
+        .take(10)
+        .map(|(t, n)| format!("{t} {n}"))
+        .collect();
+    writeln!(out, "Tags:       {}", tag_list.join(", "))?;
+    writeln!(out)?;
+    let demo_flag = format!("--home {}", shell_quote(&demo.root().display().to_string()));
+    writeln!(out, "Try:")?;
+    for example in [
+        "list".to_string(),
+        "list --tag peft".to_string(),
+        "show 1706.03762".to_string(),
+        "export --format bibtex --tag inference".to_string(),
+    ] {
+        writeln!(out, "  litradar {demo_flag} {example}")?;
+    }
+    Ok(())
+}
+
+fn shell_quote(text: &str) -> String {
+    if text
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "/._-".contains(c))
+    {
+        text.to_string()
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
+    }
+}

@@ -1,0 +1,84 @@
+//! `import` and `export`.
+
+use super::{open, print_json, report_json, summary};
+use crate::cli::args::{ExportArgs, ImportArgs, InFormat, OutFormat};
+use crate::cli::output::Bar;
+use crate::formats::{ImportFormat, bibtex, json, markdown};
+use crate::home::Home;
+use crate::ingest;
+use crate::library::ListFilter;
+use anyhow::Context;
+use std::io::Write;
+use std::path::Path;
+
+/// `litradar import FILE`.
+pub fn import(home: &Home, args: ImportArgs) -> anyhow::Result<()> {
+    let mut s = open(home)?;
+    let format = args.format.map(|f| match f {
+        InFormat::Atom => ImportFormat::Atom,
+        InFormat::Bibtex => ImportFormat::Bibtex,
+        InFormat::Jsonl => ImportFormat::Jsonl,
+    });
+    let bar = Bar::new("importing");
+    let result = ingest::import_file(&mut s.lib, &args.file, format, &bar);
+    bar.finish();
+    let report = result?;
+    if args.json {
+        let mut value = report_json(&report.stored);
+        value["format"] = report.format.name().into();
+        value["read"] = report.read.into();
+        return print_json(&value);
+    }
+    super::print_touched(&s.lib, &report.stored)?;
+    eprintln!(
+        "Imported {} ({}, {} papers): {}.",
+        args.file.display(),
+        report.format.name(),
+        report.read,
+        summary(&report.stored, "skipped (already in the library)")
+    );
+    Ok(())
+}
+
+/// `litradar export --format F [-o FILE]`.
+pub fn export(home: &Home, args: ExportArgs) -> anyhow::Result<()> {
+    let s = open(home)?;
+    let records = s.lib.list(&ListFilter {
+        tag: args.filter.tag,
+        category: args.filter.category,
+        since: args.filter.since,
+        limit: None,
+    })?;
+    let text = match args.format {
+        OutFormat::Bibtex => bibtex::write(&records),
+        OutFormat::Json => format!("{}\n", json::to_json_array(&records)),
+        OutFormat::Markdown => markdown::reading_list(&records),
+    };
+    match &args.output {
+        Some(path) => {
+            write_atomically(path, text.as_bytes())?;
+            eprintln!("Wrote {} papers to {}", records.len(), path.display());
+        }
+        None => std::io::stdout().lock().write_all(text.as_bytes())?,
+    }
+    Ok(())
+}
+
+/// Writes through a temporary file and a rename, so an interrupted export
+/// never leaves a half-written file where the old one was.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .with_context(|| format!("{} is not a file name", path.display()))?;
+    let tmp = dir.join(format!(".{}.litradar-tmp", name.to_string_lossy()));
+    std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| {
+        let _ = std::fs::remove_file(&tmp);
+        format!("cannot write {}", path.display())
+    })?;
+    Ok(())
+}

@@ -1,0 +1,76 @@
+//! The command-line front end: parse, dispatch, print. Data goes to stdout,
+//! messages and progress to stderr. Exit codes: 0 success, 1 failure,
+//! 2 usage (bad arguments, ids, queries or dates).
+
+pub mod args;
+mod commands;
+pub mod output;
+
+use args::{Cli, Command};
+use clap::Parser;
+use std::io::Write;
+use std::process::ExitCode;
+
+/// An error in what the user typed; exits with code 2.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+/// Runs the program with the process's arguments.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(e.exit_code().clamp(0, 255) as u8);
+        }
+    };
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            let style = output::Style::stderr();
+            let mut stderr = std::io::stderr().lock();
+            let _ = writeln!(stderr, "{} {e:#}", style.error("litradar: error:"));
+            ExitCode::from(exit_code(&e))
+        }
+    }
+}
+
+/// Runs one parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    let home = crate::home::Home::resolve(cli.home.as_deref())?;
+    match cli.command {
+        Command::Fetch(a) => commands::fetch::fetch(&home, a),
+        Command::Add(a) => commands::fetch::add(&home, a),
+        Command::Watch(w) => commands::watch::run(&home, w),
+        Command::List(a) => commands::papers::list(&home, a),
+        Command::Show(a) => commands::papers::show(&home, a),
+        Command::Tag(a) => commands::papers::tag(&home, a),
+        Command::Untag(a) => commands::papers::untag(&home, a),
+        Command::Remove(a) => commands::papers::remove(&home, a),
+        Command::Import(a) => commands::transfer::import(&home, a),
+        Command::Export(a) => commands::transfer::export(&home, a),
+        Command::Demo(a) => commands::demo::run(&home, a),
+        Command::Config(a) => commands::config::run(&home, a),
+    }
+}
+
+/// 2 for mistakes in the input, 1 for everything else.
+fn exit_code(e: &anyhow::Error) -> u8 {
+    let usage = e.chain().any(|cause| {
+        cause.is::<UsageError>()
+            || cause.is::<crate::arxiv::IdError>()
+            || cause.is::<crate::arxiv::QueryError>()
+    });
+    if usage { 2 } else { 1 }
+}
+
+/// A closed pipe (`litradar list | head`) is not a failure.
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

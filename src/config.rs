@@ -1,0 +1,216 @@
+//! Settings: built-in defaults, then `config.toml` in the home, then the
+//! environment (`LITRADAR_ARXIV_URL`, `LITRADAR_ARXIV_DELAY_MS`).
+
+use crate::arxiv::client::{self, ClientConfig};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// The commented default file, printed by `litradar config --default`.
+pub const DEFAULT_TOML: &str = include_str!("config.default.toml");
+
+/// All settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+#[derive(Default)]
+pub struct Config {
+    /// The arXiv API client.
+    pub arxiv: ArxivSettings,
+    /// Saved queries.
+    pub watch: WatchSettings,
+}
+
+/// `[arxiv]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ArxivSettings {
+    /// Full query endpoint.
+    pub base_url: String,
+    /// Milliseconds between requests (arXiv asks for 3000).
+    pub delay_ms: u64,
+    /// Results per request (at most 2000).
+    pub page_size: u64,
+    /// Retries after a failed request.
+    pub max_retries: u32,
+    /// Whole-request timeout in seconds.
+    pub timeout_secs: u64,
+    /// A contact address added to the User-Agent.
+    pub contact: Option<String>,
+}
+
+/// `[watch]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WatchSettings {
+    /// How many papers the first sync of a new watch fetches.
+    pub first_sync_max: u64,
+    /// How many papers one later sync fetches at most.
+    pub sync_max: u64,
+}
+
+impl Default for ArxivSettings {
+    fn default() -> Self {
+        ArxivSettings {
+            base_url: client::DEFAULT_BASE_URL.to_string(),
+            delay_ms: client::DEFAULT_DELAY.as_millis() as u64,
+            page_size: 100,
+            max_retries: 4,
+            timeout_secs: 120,
+            contact: None,
+        }
+    }
+}
+
+impl Default for WatchSettings {
+    fn default() -> Self {
+        WatchSettings {
+            first_sync_max: 100,
+            sync_max: 2000,
+        }
+    }
+}
+
+/// Why the settings could not be read.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// The file exists but cannot be read.
+    #[error("cannot read {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML for these settings.
+    #[error(
+        "{path}: {message}; fix the file or delete it to use the defaults (`litradar config --default` prints them)"
+    )]
+    Parse {
+        /// The file.
+        path: PathBuf,
+        /// What the TOML parser said, with the line.
+        message: String,
+    },
+    /// An environment variable holds a bad value.
+    #[error("{name}={value} is not valid: {why}")]
+    Env {
+        /// The variable.
+        name: &'static str,
+        /// Its value.
+        value: String,
+        /// What is expected.
+        why: &'static str,
+    },
+}
+
+impl Config {
+    /// Reads `path` (a missing file means defaults) and applies the environment.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let mut config = match std::fs::read_to_string(path) {
+            Ok(text) => Config::parse(&text).map_err(|message| ConfigError::Parse {
+                path: path.to_path_buf(),
+                message,
+            })?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Config::default(),
+            Err(source) => {
+                return Err(ConfigError::Read {
+                    path: path.to_path_buf(),
+                    source,
+                });
+            }
+        };
+        config.apply_env(|name| std::env::var(name).ok())?;
+        Ok(config)
+    }
+
+    /// Parses TOML text; the message carries the line and column.
+    pub fn parse(text: &str) -> Result<Config, String> {
+        let config: Config =
+            toml::from_str(text).map_err(|e| crate::paper::fold_whitespace(&e.to_string()))?;
+        if config.arxiv.page_size == 0 || config.arxiv.page_size > client::MAX_PAGE_SIZE {
+            return Err(format!(
+                "[arxiv] page_size must be between 1 and {}",
+                client::MAX_PAGE_SIZE
+            ));
+        }
+        Ok(config)
+    }
+
+    /// Applies environment overrides read through `get`.
+    pub fn apply_env(&mut self, get: impl Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
+        if let Some(url) = get("LITRADAR_ARXIV_URL").filter(|u| !u.trim().is_empty()) {
+            self.arxiv.base_url = url.trim().to_string();
+        }
+        if let Some(value) = get("LITRADAR_ARXIV_DELAY_MS").filter(|v| !v.trim().is_empty()) {
+            self.arxiv.delay_ms = value.trim().parse().map_err(|_| ConfigError::Env {
+                name: "LITRADAR_ARXIV_DELAY_MS",
+                value: value.clone(),
+                why: "expected a whole number of milliseconds",
+            })?;
+        }
+        Ok(())
+    }
+
+    /// The API client settings.
+    pub fn client(&self) -> ClientConfig {
+        ClientConfig {
+            base_url: self.arxiv.base_url.clone(),
+            delay: Duration::from_millis(self.arxiv.delay_ms),
+            max_retries: self.arxiv.max_retries,
+            timeout: Duration::from_secs(self.arxiv.timeout_secs.max(1)),
+            user_agent: client::user_agent(self.arxiv.contact.as_deref()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_file_is_the_default_config() {
+        assert_eq!(
+            Config::parse(DEFAULT_TOML).expect("parses"),
+            Config::default()
+        );
+    }
+
+    #[test]
+    fn partial_files_keep_other_defaults() {
+        let c = Config::parse("[arxiv]\ndelay_ms = 5\n").expect("parses");
+        assert_eq!(c.arxiv.delay_ms, 5);
+        assert_eq!(c.arxiv.page_size, 100);
+        assert_eq!(c.watch, WatchSettings::default());
+        // Sections of later versions do not break older builds.
+        assert!(Config::parse("[radar]\nrings = 3\n").is_ok());
+    }
+
+    #[test]
+    fn typos_and_bad_values_are_errors_with_a_line() {
+        let err = Config::parse("[arxiv]\n\ndelay_msec = 5\n").expect_err("typo");
+        assert!(
+            err.contains("line 3") && err.contains("delay_msec"),
+            "{err}"
+        );
+        assert!(Config::parse("[arxiv]\npage_size = 5000\n").is_err());
+        assert!(Config::parse("[arxiv]\ndelay_ms = \"fast\"\n").is_err());
+    }
+
+    #[test]
+    fn environment_overrides_the_file() {
+        let mut c = Config::default();
+        c.apply_env(|name| match name {
+            "LITRADAR_ARXIV_URL" => Some("http://127.0.0.1:1/api/query".into()),
+            "LITRADAR_ARXIV_DELAY_MS" => Some("7".into()),
+            _ => None,
+        })
+        .expect("valid");
+        assert_eq!(c.client().base_url, "http://127.0.0.1:1/api/query");
+        assert_eq!(c.client().delay, Duration::from_millis(7));
+        let err = c
+            .apply_env(|name| (name == "LITRADAR_ARXIV_DELAY_MS").then(|| "soon".into()))
+            .expect_err("bad number");
+        assert!(err.to_string().contains("LITRADAR_ARXIV_DELAY_MS=soon"));
+    }
+}

@@ -1,0 +1,533 @@
+//! The little LaTeX that bibliographies carry: accent commands (`{\"u}`,
+//! `\v{s}`), escaped specials (`\&`, `\%`) and case-protecting braces.
+//! Decoding turns them into Unicode text; encoding escapes what LaTeX would
+//! misread. Math (`$...$`) and unknown commands are left as they are.
+
+/// How much to decode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decode {
+    /// Accents only; braces and escapes kept (abstracts, which arXiv keeps as TeX).
+    Accents,
+    /// Accents, escaped specials and case-protecting braces (titles, names, notes).
+    Full,
+}
+
+/// Turns BibTeX field text into plain Unicode text.
+pub fn decode(text: &str, mode: Decode) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    let mut in_math = false;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '$' {
+            in_math = !in_math;
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        if in_math {
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        match c {
+            '\\' => i = decode_command(&chars, i, mode, &mut out),
+            '{' if mode == Decode::Full => {
+                // `{\"u}` is an accent group; any other group only protects case.
+                if chars.get(i + 1) == Some(&'\\') {
+                    let mut inner = String::new();
+                    let next = decode_command(&chars, i + 1, mode, &mut inner);
+                    if chars.get(next) == Some(&'}') && inner.chars().count() == 1 {
+                        out.push_str(&inner);
+                        i = next + 1;
+                        continue;
+                    }
+                }
+                i += 1;
+            }
+            '}' if mode == Decode::Full => i += 1,
+            _ => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+/// Decodes the command at `chars[start] == '\\'`; returns the next index.
+fn decode_command(chars: &[char], start: usize, mode: Decode, out: &mut String) -> usize {
+    let Some(&next) = chars.get(start + 1) else {
+        out.push('\\');
+        return start + 1;
+    };
+    // Accent with a symbol name: \'e, \"{o}, \^{}...
+    if "'`^\"~=.".contains(next) {
+        if let Some((letter, end)) = accent_argument(chars, start + 2) {
+            out.push_str(&compose(next, letter));
+            return end;
+        }
+        out.push('\\');
+        out.push(next);
+        return start + 2;
+    }
+    if "&%#_$".contains(next) {
+        if mode == Decode::Full {
+            out.push(next);
+        } else {
+            out.push('\\');
+            out.push(next);
+        }
+        return start + 2;
+    }
+    if !next.is_ascii_alphabetic() {
+        out.push('\\');
+        out.push(next);
+        return start + 2;
+    }
+    let mut end = start + 1;
+    while end < chars.len() && chars[end].is_ascii_alphabetic() {
+        end += 1;
+    }
+    let name: String = chars[start + 1..end].iter().collect();
+    // Letter accents take an argument: \v{s}, \c c, \H{o}.
+    if matches!(
+        name.as_str(),
+        "v" | "c" | "H" | "u" | "k" | "r" | "d" | "b" | "t"
+    ) {
+        let mut arg_start = end;
+        while chars.get(arg_start) == Some(&' ') {
+            arg_start += 1;
+        }
+        if let Some((letter, after)) = accent_argument(chars, arg_start) {
+            let accent = name.chars().next().unwrap_or('v');
+            out.push_str(&compose(accent, letter));
+            return after;
+        }
+    }
+    let symbol = match name.as_str() {
+        "ss" => Some("ß"),
+        "o" => Some("ø"),
+        "O" => Some("Ø"),
+        "aa" => Some("å"),
+        "AA" => Some("Å"),
+        "ae" => Some("æ"),
+        "AE" => Some("Æ"),
+        "oe" => Some("œ"),
+        "OE" => Some("Œ"),
+        "l" => Some("ł"),
+        "L" => Some("Ł"),
+        "i" => Some("ı"),
+        "j" => Some("ȷ"),
+        "textendash" => Some("–"),
+        "textemdash" => Some("—"),
+        "textquoteright" => Some("’"),
+        "textquoteleft" => Some("‘"),
+        _ => None,
+    };
+    match symbol {
+        Some(s) if mode == Decode::Full || name.len() <= 2 => {
+            out.push_str(s);
+            // A control word eats one following space ("\ss e" is "ße")...
+            // but "{\o}" has none; leave braces to the caller.
+            if chars.get(end) == Some(&' ') && name.len() > 2 {
+                return end + 1;
+            }
+            if chars.get(end) == Some(&'{') && chars.get(end + 1) == Some(&'}') {
+                return end + 2;
+            }
+            end
+        }
+        _ => {
+            // Unknown command: keep it and, in full mode, its braced argument verbatim.
+            out.push('\\');
+            out.push_str(&name);
+            if mode == Decode::Full && chars.get(end) == Some(&'{') {
+                if let Some(close) = matching_brace(chars, end) {
+                    out.extend(&chars[end..=close]);
+                    return close + 1;
+                }
+            }
+            end
+        }
+    }
+}
+
+/// The letter an accent applies to: `e`, `{e}`, `{\i}`, `\i`.
+fn accent_argument(chars: &[char], at: usize) -> Option<(char, usize)> {
+    match chars.get(at)? {
+        '{' => match (chars.get(at + 1)?, chars.get(at + 2)) {
+            ('\\', _) => {
+                let letter = *chars.get(at + 2)?;
+                let dotless = if letter == 'i' { 'ı' } else { letter };
+                (chars.get(at + 3) == Some(&'}')).then_some((dotless, at + 4))
+            }
+            ('}', _) => Some((' ', at + 2)),
+            (&c, Some('}')) => Some((c, at + 3)),
+            _ => None,
+        },
+        '\\' => {
+            let letter = *chars.get(at + 1)?;
+            (letter == 'i' || letter == 'j').then_some(('ı', at + 2))
+        }
+        &c if c.is_alphabetic() => Some((c, at + 1)),
+        _ => None,
+    }
+}
+
+/// A letter with an accent, as one precomposed character where one exists.
+fn compose(accent: char, letter: char) -> String {
+    let letter = if letter == 'ı' { 'i' } else { letter };
+    let combining = match accent {
+        '\'' => '\u{301}',
+        '`' => '\u{300}',
+        '^' => '\u{302}',
+        '"' => '\u{308}',
+        '~' => '\u{303}',
+        '=' => '\u{304}',
+        '.' => '\u{307}',
+        'u' => '\u{306}',
+        'v' => '\u{30C}',
+        'H' => '\u{30B}',
+        'c' => '\u{327}',
+        'k' => '\u{328}',
+        'r' => '\u{30A}',
+        'd' => '\u{323}',
+        'b' => '\u{331}',
+        _ => '\u{361}',
+    };
+    if letter == ' ' {
+        return accent.to_string();
+    }
+    match precomposed(letter, combining) {
+        Some(c) => c.to_string(),
+        None => format!("{letter}{combining}"),
+    }
+}
+
+fn precomposed(letter: char, combining: char) -> Option<char> {
+    // Latin-1 and Latin Extended-A: the letters bibliographies actually use.
+    const TABLE: &[(char, char, char)] = &[
+        ('a', '\u{301}', 'á'),
+        ('e', '\u{301}', 'é'),
+        ('i', '\u{301}', 'í'),
+        ('o', '\u{301}', 'ó'),
+        ('u', '\u{301}', 'ú'),
+        ('y', '\u{301}', 'ý'),
+        ('c', '\u{301}', 'ć'),
+        ('n', '\u{301}', 'ń'),
+        ('s', '\u{301}', 'ś'),
+        ('z', '\u{301}', 'ź'),
+        ('l', '\u{301}', 'ĺ'),
+        ('r', '\u{301}', 'ŕ'),
+        ('A', '\u{301}', 'Á'),
+        ('E', '\u{301}', 'É'),
+        ('I', '\u{301}', 'Í'),
+        ('O', '\u{301}', 'Ó'),
+        ('U', '\u{301}', 'Ú'),
+        ('Y', '\u{301}', 'Ý'),
+        ('C', '\u{301}', 'Ć'),
+        ('N', '\u{301}', 'Ń'),
+        ('S', '\u{301}', 'Ś'),
+        ('Z', '\u{301}', 'Ź'),
+        ('a', '\u{300}', 'à'),
+        ('e', '\u{300}', 'è'),
+        ('i', '\u{300}', 'ì'),
+        ('o', '\u{300}', 'ò'),
+        ('u', '\u{300}', 'ù'),
+        ('A', '\u{300}', 'À'),
+        ('E', '\u{300}', 'È'),
+        ('I', '\u{300}', 'Ì'),
+        ('O', '\u{300}', 'Ò'),
+        ('U', '\u{300}', 'Ù'),
+        ('a', '\u{302}', 'â'),
+        ('e', '\u{302}', 'ê'),
+        ('i', '\u{302}', 'î'),
+        ('o', '\u{302}', 'ô'),
+        ('u', '\u{302}', 'û'),
+        ('A', '\u{302}', 'Â'),
+        ('E', '\u{302}', 'Ê'),
+        ('I', '\u{302}', 'Î'),
+        ('O', '\u{302}', 'Ô'),
+        ('U', '\u{302}', 'Û'),
+        ('a', '\u{308}', 'ä'),
+        ('e', '\u{308}', 'ë'),
+        ('i', '\u{308}', 'ï'),
+        ('o', '\u{308}', 'ö'),
+        ('u', '\u{308}', 'ü'),
+        ('y', '\u{308}', 'ÿ'),
+        ('A', '\u{308}', 'Ä'),
+        ('E', '\u{308}', 'Ë'),
+        ('I', '\u{308}', 'Ï'),
+        ('O', '\u{308}', 'Ö'),
+        ('U', '\u{308}', 'Ü'),
+        ('a', '\u{303}', 'ã'),
+        ('n', '\u{303}', 'ñ'),
+        ('o', '\u{303}', 'õ'),
+        ('A', '\u{303}', 'Ã'),
+        ('N', '\u{303}', 'Ñ'),
+        ('O', '\u{303}', 'Õ'),
+        ('c', '\u{327}', 'ç'),
+        ('C', '\u{327}', 'Ç'),
+        ('s', '\u{327}', 'ş'),
+        ('S', '\u{327}', 'Ş'),
+        ('t', '\u{327}', 'ţ'),
+        ('c', '\u{30C}', 'č'),
+        ('s', '\u{30C}', 'š'),
+        ('z', '\u{30C}', 'ž'),
+        ('r', '\u{30C}', 'ř'),
+        ('e', '\u{30C}', 'ě'),
+        ('n', '\u{30C}', 'ň'),
+        ('d', '\u{30C}', 'ď'),
+        ('t', '\u{30C}', 'ť'),
+        ('C', '\u{30C}', 'Č'),
+        ('S', '\u{30C}', 'Š'),
+        ('Z', '\u{30C}', 'Ž'),
+        ('R', '\u{30C}', 'Ř'),
+        ('E', '\u{30C}', 'Ě'),
+        ('N', '\u{30C}', 'Ň'),
+        ('o', '\u{30B}', 'ő'),
+        ('u', '\u{30B}', 'ű'),
+        ('O', '\u{30B}', 'Ő'),
+        ('U', '\u{30B}', 'Ű'),
+        ('a', '\u{306}', 'ă'),
+        ('g', '\u{306}', 'ğ'),
+        ('A', '\u{306}', 'Ă'),
+        ('G', '\u{306}', 'Ğ'),
+        ('a', '\u{328}', 'ą'),
+        ('e', '\u{328}', 'ę'),
+        ('A', '\u{328}', 'Ą'),
+        ('E', '\u{328}', 'Ę'),
+        ('a', '\u{30A}', 'å'),
+        ('u', '\u{30A}', 'ů'),
+        ('A', '\u{30A}', 'Å'),
+        ('U', '\u{30A}', 'Ů'),
+        ('a', '\u{304}', 'ā'),
+        ('e', '\u{304}', 'ē'),
+        ('i', '\u{304}', 'ī'),
+        ('o', '\u{304}', 'ō'),
+        ('u', '\u{304}', 'ū'),
+        ('z', '\u{307}', 'ż'),
+        ('Z', '\u{307}', 'Ż'),
+        ('e', '\u{307}', 'ė'),
+        ('I', '\u{307}', 'İ'),
+    ];
+    TABLE
+        .iter()
+        .find(|(l, c, _)| *l == letter && *c == combining)
+        .map(|(_, _, p)| *p)
+}
+
+/// Index of the `}` closing the `{` at `open`, honouring nesting and escapes.
+pub fn matching_brace(chars: &[char], open: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut i = open;
+    while i < chars.len() {
+        match chars[i] {
+            '\\' => i += 1,
+            '{' => depth += 1,
+            '}' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Escapes what LaTeX would misread in typeset text (`&`, `%`, `#` outside
+/// math) and, when `protect_case` is set, wraps words with inner capitals
+/// (`LoRA`, `GPT-3`) in braces so styles do not lowercase them.
+pub fn encode(text: &str, protect_case: bool) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut in_math = false;
+    let mut prev: Option<char> = None;
+    for c in text.chars() {
+        match c {
+            '$' if prev != Some('\\') => {
+                in_math = !in_math;
+                out.push(c);
+            }
+            '&' | '%' | '#' if !in_math && prev != Some('\\') => {
+                out.push('\\');
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+        prev = Some(c);
+    }
+    let out = balance_braces(&out);
+    if protect_case {
+        protect_words(&out)
+    } else {
+        out
+    }
+}
+
+/// Escapes braces that do not pair up, so the field still parses.
+pub fn balance_braces(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut keep = vec![true; chars.len()];
+    let mut open: Vec<usize> = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        match chars[i] {
+            '\\' => i += 1,
+            '{' => open.push(i),
+            '}' if open.pop().is_none() => {
+                keep[i] = false;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    for i in open {
+        keep[i] = false;
+    }
+    let mut out = String::with_capacity(text.len());
+    for (c, ok) in chars.iter().zip(keep) {
+        if !ok {
+            out.push('\\');
+        }
+        out.push(*c);
+    }
+    out
+}
+
+fn protect_words(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut depth = 0usize;
+    let mut in_math = false;
+    for word in split_keep_spaces(text) {
+        let plain = depth == 0 && !in_math && !word.contains(['\\', '{', '}', '$']);
+        let core_start = word.find(|c: char| c.is_alphanumeric());
+        let core_end = word
+            .rfind(|c: char| c.is_alphanumeric())
+            .map(|i| i + word[i..].chars().next().map_or(1, char::len_utf8));
+        match (plain, core_start, core_end) {
+            (true, Some(start), Some(end)) if has_inner_capital(&word[start..end]) => {
+                out.push_str(&word[..start]);
+                out.push('{');
+                out.push_str(&word[start..end]);
+                out.push('}');
+                out.push_str(&word[end..]);
+            }
+            _ => out.push_str(word),
+        }
+        for c in word.chars() {
+            match c {
+                '{' => depth += 1,
+                '}' => depth = depth.saturating_sub(1),
+                '$' => in_math = !in_math,
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+/// "LoRA", "GPT-3", "iPhone": a capital that sentence case would lower
+/// wrongly. "Low-Rank" is not one: each part only starts with a capital.
+fn has_inner_capital(word: &str) -> bool {
+    word.split('-')
+        .any(|part| part.chars().skip(1).any(char::is_uppercase))
+}
+
+fn split_keep_spaces(text: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut start = 0;
+    let mut in_space = false;
+    for (i, c) in text.char_indices() {
+        let space = c.is_whitespace();
+        if i > start && space != in_space {
+            parts.push(&text[start..i]);
+            start = i;
+        }
+        in_space = space;
+    }
+    if start < text.len() {
+        parts.push(&text[start..]);
+    }
+    parts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_accents_in_every_spelling() {
+        let cases = [
+            (r#"Te\v{s}anovi\'c"#, "Tešanović"),
+            (r#"{\"u}ber M{\"{u}}ller"#, "über Müller"),
+            (r#"Ga{\ss}ner \o{}rsted {\aa}"#, "Gaßner ørsted å"),
+            (r#"Erd\H{o}s Fran\c{c}ois \c c"#, "Erdős François ç"),
+            (r#"na\"{\i}ve"#, "naïve"),
+            (
+                r#"{LoRA}: Low-Rank {A}daptation"#,
+                "LoRA: Low-Rank Adaptation",
+            ),
+            (r#"Q\&A at 100\% \#1"#, "Q&A at 100% #1"),
+            (
+                r#"$O(n^{2})$ with \emph{care}"#,
+                "$O(n^{2})$ with \\emph{care}",
+            ),
+        ];
+        for (input, want) in cases {
+            assert_eq!(decode(input, Decode::Full), want, "{input}");
+        }
+    }
+
+    #[test]
+    fn accent_mode_keeps_tex_escapes_and_braces() {
+        assert_eq!(
+            decode(
+                r#"25-40\% of \url{https://x.org} by G\"odel"#,
+                Decode::Accents
+            ),
+            r#"25-40\% of \url{https://x.org} by Gödel"#
+        );
+    }
+
+    #[test]
+    fn encoding_escapes_specials_outside_math_and_protects_case() {
+        assert_eq!(
+            encode("Q&A: 100% of #1 in $a \\& b$", false),
+            "Q\\&A: 100\\% of \\#1 in $a \\& b$"
+        );
+        assert_eq!(encode("already 25\\% done", false), "already 25\\% done");
+        assert_eq!(
+            encode("LoRA: Low-Rank Adaptation of GPT-3 and BERT", true),
+            "{LoRA}: Low-Rank Adaptation of {GPT-3} and {BERT}"
+        );
+        assert_eq!(encode("a } b {", false), "a \\} b \\{");
+    }
+
+    #[test]
+    fn encode_then_decode_is_the_identity_on_titles() {
+        for title in [
+            "LoRA: Low-Rank Adaptation of Large Language Models",
+            "Q&A over 100% of GPT-3's outputs",
+            "Attention Is All You Need",
+            "$O(1)$ inference for RWKV",
+        ] {
+            assert_eq!(decode(&encode(title, true), Decode::Full), title);
+        }
+    }
+
+    #[test]
+    fn never_panics_on_odd_input() {
+        for input in [
+            "\\", "{", "}", "\\'", "\\v{", "{\\", "\\c", "$", "{\\\"}", "\\H{}", "é\\'", "{\\'{",
+        ] {
+            let _ = decode(input, Decode::Full);
+            let _ = decode(input, Decode::Accents);
+            let _ = encode(input, true);
+        }
+    }
+}

@@ -1,0 +1,10 @@
+//! End-to-end tests: the real binary, a real SQLite file in a temporary
+//! home, and a real HTTP server on 127.0.0.1 serving recorded arXiv answers.
+
+mod support;
+
+mod demo;
+mod fetch;
+mod library;
+mod transfer;
+mod watch;

@@ -1,0 +1,257 @@
+//! `import` and `export`.
+
+use crate::support::Home;
+use std::path::Path;
+
+fn starter_home() -> Home {
+    let home = Home::new();
+    home.run(&[
+        "import",
+        concat!(env!("CARGO_MANIFEST_DIR"), "/papers/starter.atom"),
+    ])
+    .ok();
+    home
+}
+
+/// Everything but when and how a paper entered the library.
+fn comparable(papers: Vec<serde_json::Value>) -> Vec<serde_json::Value> {
+    papers
+        .into_iter()
+        .map(|mut p| {
+            let obj = p.as_object_mut().expect("object");
+            obj.remove("added");
+            obj.remove("source");
+            p
+        })
+        .collect()
+}
+
+#[test]
+fn bibtex_export_then_import_round_trips() {
+    let home = starter_home();
+    home.run(&["tag", "1706.03762", "classic", "to read"]).ok();
+    let bib = home.path().join("library.bib");
+    home.run(&[
+        "export",
+        "--format",
+        "bibtex",
+        "-o",
+        bib.to_str().expect("utf-8"),
+    ])
+    .ok();
+    let text = std::fs::read_to_string(&bib).expect("bib");
+    assert_eq!(
+        text.matches("\n@misc{").count() + usize::from(text.starts_with("@misc{")),
+        29
+    );
+    assert!(text.contains("@misc{vaswani2017attention,"));
+    assert!(text.contains("  eprinttype = {arXiv},"));
+
+    let other = Home::new();
+    let run = other.run(&["import", bib.to_str().expect("utf-8"), "--json"]);
+    let report: serde_json::Value = serde_json::from_str(&run.ok().stdout()).expect("json");
+    assert_eq!(report["format"], "bibtex");
+    assert_eq!(report["added"].as_array().map(Vec::len), Some(29));
+
+    let mut before = comparable(home.papers());
+    let mut after = comparable(other.papers());
+    // TeX specials in titles and comments come back as the characters they mean.
+    for p in before.iter_mut().chain(after.iter_mut()) {
+        for key in ["title", "comment"] {
+            if let Some(s) = p[key].as_str() {
+                p[key] = s.replace("\\%", "%").into();
+            }
+        }
+    }
+    assert_eq!(before, after);
+
+    // Importing the same file again finds every paper already there.
+    let again = other.run(&["import", bib.to_str().expect("utf-8")]);
+    assert!(
+        again
+            .ok()
+            .stderr()
+            .contains("0 added, 0 updated, 29 skipped"),
+        "{}",
+        again.stderr()
+    );
+}
+
+#[test]
+fn json_export_reads_back_and_markdown_is_a_reading_list() {
+    let home = starter_home();
+    for id in ["2106.09685", "2303.10512", "2305.14314"] {
+        home.run(&["tag", id, "peft"]).ok();
+    }
+    let json = home
+        .run(&["export", "--format", "json", "--tag", "peft"])
+        .ok()
+        .stdout();
+    let papers: Vec<serde_json::Value> = serde_json::from_str(&json).expect("json");
+    assert_eq!(papers.len(), 3);
+    let file = home.path().join("peft.json");
+    std::fs::write(&file, &json).expect("write");
+    let other = Home::new();
+    other.run(&["import", file.to_str().expect("utf-8")]).ok();
+    assert_eq!(comparable(other.papers()), comparable(papers));
+
+    let md = home
+        .run(&["export", "--format", "markdown", "--category", "cs.CV"])
+        .ok()
+        .stdout();
+    assert!(md.starts_with("# litradar export\n\n4 papers\n"), "{md}");
+    assert!(md.contains(
+        "## [Deep Residual Learning for Image Recognition](http://arxiv.org/abs/1512.03385v1)"
+    ));
+}
+
+#[test]
+fn imports_the_corpus_layout_as_json_lines() {
+    let home = Home::new();
+    let file = home.path().join("corpus.jsonl");
+    let lines = [
+        r#"{"id": "2102.05231", "title": "Culture-inspired Multi-modal Color Palette Generation", "abstract": "Color is an essential component.", "authors": ["Yufan Li", "Jinggang Zhuo"], "categories": ["cs.CV", "cs.AI"], "comment": null, "first_seen": "2026-05-01", "last_seen": "2026-05-03", "abs_url": "https://arxiv.org/abs/2102.05231", "pdf_url": "https://arxiv.org/pdf/2102.05231"}"#,
+        r#"{"id": "2106.09685", "title": "LoRA", "abstract": "", "authors": ["Edward J. Hu"], "categories": "cs.CL cs.LG"}"#,
+    ];
+    std::fs::write(&file, lines.join("\n")).expect("write");
+    let run = home.run(&["import", file.to_str().expect("utf-8")]);
+    assert!(
+        run.ok().stderr().contains("(jsonl, 2 papers): 2 added"),
+        "{}",
+        run.stderr()
+    );
+    let papers = home.papers();
+    let palette = papers
+        .iter()
+        .find(|p| p["id"] == "2102.05231")
+        .expect("paper");
+    assert_eq!(palette["authors"][1]["name"], "Jinggang Zhuo");
+    assert_eq!(palette["primary_category"], "cs.CV");
+}
+
+#[test]
+fn a_bad_file_imports_nothing_and_names_the_line() {
+    let home = starter_home();
+    let cases: [(&str, &str, &str); 4] = [
+        (
+            "broken.bib",
+            "@misc{ok, title = {Fine}, eprint = {2301.00001}}\n\n@misc{bad,\n  title = {Oops\n",
+            "line 4",
+        ),
+        (
+            "broken.jsonl",
+            "{\"id\": \"2301.00001\", \"title\": \"Fine\"}\n{\"id\": \"2301.00002\", \"title\": \"x\", \"published\": \"soon\"}\n",
+            "line 2",
+        ),
+        (
+            "broken.atom",
+            "<feed xmlns=\"http://www.w3.org/2005/Atom\"><entry><id>http://arxiv.org/abs/2301.00001v1</id><title>x</title></entry>",
+            "ends early",
+        ),
+        ("notes.txt", "just some words", "--format"),
+    ];
+    for (name, content, fragment) in cases {
+        let file = home.path().join(name);
+        std::fs::write(&file, content).expect("write");
+        let err = home
+            .run(&["import", file.to_str().expect("utf-8")])
+            .fails(1);
+        assert!(err.contains(fragment), "{name}: {err}");
+        assert!(err.contains(name), "the error names the file: {err}");
+        assert_eq!(home.papers().len(), 29, "{name}: nothing imported");
+    }
+    let err = home.run(&["import", "/nonexistent/file.bib"]).fails(1);
+    assert!(err.contains("cannot read /nonexistent/file.bib"), "{err}");
+}
+
+#[test]
+fn bibtex_from_zotero_keeps_keys_tags_and_fields() {
+    let home = starter_home();
+    let file = home.path().join("zotero.bib");
+    std::fs::write(
+        &file,
+        r#"@article{lecun_deep_2015,
+	title = {Deep learning},
+	volume = {521},
+	doi = {10.1038/nature14539},
+	journal = {Nature},
+	author = {LeCun, Yann and Bengio, Yoshua and Hinton, Geoffrey},
+	year = {2015},
+	pages = {436--444},
+	keywords = {survey},
+}
+@misc{hu_lora_2021,
+	title = {{LoRA}: Low-Rank Adaptation of Large Language Models},
+	url = {http://arxiv.org/abs/2106.09685},
+	author = {Hu, Edward J. and Shen, Yelong},
+	year = {2021},
+	note = {arXiv:2106.09685 [cs]},
+	keywords = {peft-reading},
+}"#,
+    )
+    .expect("write");
+    let run = home.run(&["import", file.to_str().expect("utf-8")]);
+    assert!(
+        run.ok().stderr().contains("1 added, 0 updated, 1 skipped"),
+        "{}",
+        run.stderr()
+    );
+    let lecun = home.run(&["show", "lecun_deep_2015", "--json"]);
+    let p: serde_json::Value = serde_json::from_str(&lecun.ok().stdout()).expect("json");
+    assert_eq!(p["id"], "doi:10.1038/nature14539");
+    assert_eq!(p["version"], serde_json::Value::Null);
+    assert_eq!(p["journal_ref"], "Nature 521, 436-444 (2015)");
+    assert_eq!(p["tags"][0], "survey");
+    // The duplicate LoRA entry kept the library's metadata but brought its tag.
+    let lora: serde_json::Value =
+        serde_json::from_str(&home.run(&["show", "2106.09685", "--json"]).stdout()).expect("json");
+    assert_eq!(lora["version"], 2);
+    assert!(
+        lora["tags"]
+            .as_array()
+            .is_some_and(|t| t.contains(&"peft-reading".into()))
+    );
+    let bib = home
+        .run(&["export", "--format", "bibtex", "--tag", "survey"])
+        .ok()
+        .stdout();
+    assert!(bib.starts_with("@article{lecun_deep_2015,"), "{bib}");
+    assert!(
+        bib.contains("  pages = {436--444},") && bib.contains("  journal = {Nature},"),
+        "{bib}"
+    );
+}
+
+#[test]
+fn export_to_a_file_replaces_it_whole() {
+    let home = starter_home();
+    let out = home.path().join("out.md");
+    std::fs::write(&out, "old content").expect("write");
+    let run = home.run(&[
+        "export",
+        "--format",
+        "markdown",
+        "-o",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert!(run.ok().stderr().contains("Wrote 29 papers"));
+    let text = std::fs::read_to_string(&out).expect("read");
+    assert!(text.starts_with("# litradar export"));
+    let leftovers: Vec<_> = std::fs::read_dir(home.path())
+        .expect("dir")
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().contains("litradar-tmp"))
+        .collect();
+    assert!(leftovers.is_empty());
+    let err = home
+        .run(&[
+            "export",
+            "--format",
+            "json",
+            "-o",
+            "/nonexistent/dir/x.json",
+        ])
+        .fails(1);
+    assert!(err.contains("cannot write"), "{err}");
+    assert!(!Path::new("/nonexistent/dir/x.json").exists());
+}
