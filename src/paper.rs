@@ -114,14 +114,62 @@ pub fn parse_timestamp(s: &str) -> Option<DateTime<Utc>> {
 /// Folds every run of whitespace (the API's hard line wraps and indentation)
 /// into one space and trims the ends.
 pub fn fold_whitespace(s: &str) -> String {
+    // Most fields from the current API are already folded: copy them whole.
+    if is_folded(s) {
+        return s.to_owned();
+    }
+    // Copy runs of non-whitespace as slices; only non-ASCII bytes need a
+    // char decode (abstracts are long and this runs for every field).
+    let bytes = s.as_bytes();
     let mut out = String::with_capacity(s.len());
-    for word in s.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
+    let mut run_start: Option<usize> = None;
+    let mut i = 0;
+    while i <= bytes.len() {
+        let (is_space, len) = match bytes.get(i) {
+            None => (true, 1),
+            Some(&b) if b < 0x80 => (matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C), 1),
+            Some(_) => match s[i..].chars().next() {
+                Some(c) => (c.is_whitespace(), c.len_utf8()),
+                None => (true, 1),
+            },
+        };
+        if is_space {
+            if let Some(start) = run_start.take() {
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+                out.push_str(&s[start..i]);
+            }
+        } else if run_start.is_none() {
+            run_start = Some(i);
         }
-        out.push_str(word);
+        i += len;
     }
     out
+}
+
+/// True when `s` has no leading, trailing, doubled or non-space whitespace.
+fn is_folded(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    if bytes.first() == Some(&b' ') || bytes.last() == Some(&b' ') {
+        return false;
+    }
+    let mut prev_space = false;
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b' ' if prev_space => return false,
+            b' ' => {
+                prev_space = true;
+                continue;
+            }
+            b'\t' | b'\n' | b'\r' | 0x0B | 0x0C => return false,
+            // A UTF-8 lead byte: non-ASCII whitespace (NBSP, U+2028, ...) counts too.
+            0xC0.. if s[i..].chars().next().is_some_and(char::is_whitespace) => return false,
+            _ => {}
+        }
+        prev_space = false;
+    }
+    true
 }
 
 #[cfg(test)]
@@ -136,6 +184,13 @@ mod tests {
         );
         assert_eq!(fold_whitespace(""), "");
         assert_eq!(fold_whitespace(" \n\t "), "");
+        assert_eq!(fold_whitespace("already folded é"), "already folded é");
+        assert_eq!(fold_whitespace("two  spaces"), "two spaces");
+        assert_eq!(fold_whitespace("trailing "), "trailing");
+        assert_eq!(
+            fold_whitespace("non\u{a0}breaking\u{2028}line"),
+            "non breaking line"
+        );
     }
 
     #[test]

@@ -128,15 +128,9 @@ pub enum WatchCommand {
 /// `list`.
 #[derive(Debug, Args)]
 pub struct ListArgs {
-    /// Only papers with this tag.
-    #[arg(long, value_name = "TAG")]
-    pub tag: Option<String>,
-    /// Only papers in this category (an archive such as `cs` matches all of cs.*).
-    #[arg(long, value_name = "CATEGORY")]
-    pub category: Option<String>,
-    /// Only papers first published on or after this day (YYYY-MM-DD).
-    #[arg(long, value_parser = parse_date, value_name = "DATE")]
-    pub since: Option<NaiveDate>,
+    /// Which papers.
+    #[command(flatten)]
+    pub filter: FilterArgs,
     /// Show at most this many.
     #[arg(long, value_name = "N")]
     pub limit: Option<usize>,
@@ -216,10 +210,10 @@ pub struct FilterArgs {
     /// Only papers with this tag.
     #[arg(long, value_name = "TAG")]
     pub tag: Option<String>,
-    /// Only papers in this category.
+    /// Only papers in this category (an archive such as `cs` matches all of cs.*).
     #[arg(long, value_name = "CATEGORY")]
     pub category: Option<String>,
-    /// Only papers first published on or after this day.
+    /// Only papers first published on or after this day (YYYY-MM-DD).
     #[arg(long, value_parser = parse_date, value_name = "DATE")]
     pub since: Option<NaiveDate>,
 }
@@ -252,6 +246,18 @@ pub struct ConfigArgs {
     /// Print the default config.toml, with comments.
     #[arg(long)]
     pub default: bool,
+}
+
+impl FilterArgs {
+    /// The store's filter, with an optional cap.
+    pub fn to_filter(&self, limit: Option<usize>) -> crate::library::ListFilter {
+        crate::library::ListFilter {
+            tag: self.tag.clone(),
+            category: self.category.clone(),
+            since: self.since,
+            limit,
+        }
+    }
 }
 
 /// Parses `YYYY-MM-DD` (or `YYYYMMDD`).

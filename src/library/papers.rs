@@ -5,7 +5,7 @@ use super::{Library, LibraryError, Result, citekey, now};
 use crate::arxiv::ArxivId;
 use crate::paper::{Author, Paper, format_timestamp, parse_timestamp};
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{OptionalExtension, Row, Transaction, params};
+use rusqlite::{OptionalExtension, Row, ToSql, Transaction, params};
 
 /// A paper on its way into the library, with what the source says about it
 /// beyond arXiv's metadata.
@@ -232,9 +232,10 @@ impl Library {
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let mut report = UpsertReport::default();
+        let mut keys = KeyAllocator::default();
         let now = now();
         for item in items {
-            upsert_one(&tx, item, source, merge, &now, &mut report)?;
+            upsert_one(&tx, item, source, merge, &now, &mut keys, &mut report)?;
         }
         tx.commit()?;
         Ok(report)
@@ -344,6 +345,7 @@ fn upsert_one(
     source: &str,
     merge: Merge,
     now: &str,
+    keys: &mut KeyAllocator,
     report: &mut UpsertReport,
 ) -> Result<()> {
     let p = &item.paper;
@@ -355,7 +357,7 @@ fn upsert_one(
         if let Some(doi) = &p.doi {
             existing = tx
                 .prepare_cached(
-                    "SELECT id, version FROM papers WHERE lower(doi) = lower(?1) LIMIT 1",
+                    "SELECT id, version FROM papers WHERE doi IS NOT NULL AND lower(doi) = lower(?1) LIMIT 1",
                 )?
                 .query_row([doi], |r| Ok((r.get(0)?, r.get(1)?)))
                 .optional()?;
@@ -363,7 +365,7 @@ fn upsert_one(
     }
     let final_id = match existing {
         None => {
-            insert(tx, item, source, now)?;
+            insert(tx, item, source, now, keys)?;
             report.added.push(p.id.clone());
             p.id.clone()
         }
@@ -422,36 +424,74 @@ fn time_text(t: &Option<DateTime<Utc>>) -> Option<String> {
     t.as_ref().map(format_timestamp)
 }
 
-fn insert(tx: &Transaction<'_>, item: &Incoming, source: &str, now: &str) -> Result<()> {
+/// A paper's metadata as column values, bound by name so INSERT and
+/// UPDATE share one list.
+struct MetadataColumns {
+    authors: String,
+    categories: String,
+    published: Option<String>,
+    updated: Option<String>,
+}
+
+impl MetadataColumns {
+    fn of(p: &Paper) -> Self {
+        MetadataColumns {
+            authors: authors_json(&p.authors),
+            categories: p.categories.join(" "),
+            published: time_text(&p.published),
+            updated: time_text(&p.updated),
+        }
+    }
+
+    fn bind<'a>(&'a self, p: &'a Paper) -> Vec<(&'static str, &'a dyn ToSql)> {
+        vec![
+            (":id", &p.id),
+            (":version", &p.version),
+            (":title", &p.title),
+            (":abstract", &p.abstract_text),
+            (":authors", &self.authors),
+            (":categories", &self.categories),
+            (":primary_category", &p.primary_category),
+            (":published", &self.published),
+            (":updated", &self.updated),
+            (":comment", &p.comment),
+            (":journal_ref", &p.journal_ref),
+            (":doi", &p.doi),
+            (":abs_url", &p.abs_url),
+            (":pdf_url", &p.pdf_url),
+        ]
+    }
+}
+
+fn insert(
+    tx: &Transaction<'_>,
+    item: &Incoming,
+    source: &str,
+    now: &str,
+    keys: &mut KeyAllocator,
+) -> Result<()> {
     let p = &item.paper;
-    let key = free_citekey(tx, item)?;
+    let key = keys.allocate(tx, item)?;
+    let columns = MetadataColumns::of(p);
+    let bib_type = item.bib.as_ref().map(|b| b.kind.clone());
+    let bib_extra = bib_extra_json(item);
+    let mut values = columns.bind(p);
+    values.extend([
+        (":source", &source as &dyn ToSql),
+        (":citekey", &key),
+        (":now", &now),
+        (":bib_type", &bib_type),
+        (":bib_extra", &bib_extra),
+    ]);
     tx.prepare_cached(
         "INSERT INTO papers (id, source, version, seen_version, title, abstract, authors, categories, \
          primary_category, published, updated, comment, journal_ref, doi, abs_url, pdf_url, citekey, \
          added_at, modified_at, bib_type, bib_extra) \
-         VALUES (?1, ?2, ?3, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17, ?18, ?19)",
+         VALUES (:id, :source, :version, :version, :title, :abstract, :authors, :categories, \
+         :primary_category, :published, :updated, :comment, :journal_ref, :doi, :abs_url, :pdf_url, \
+         :citekey, :now, :now, :bib_type, :bib_extra)",
     )?
-    .execute(params![
-        p.id,
-        source,
-        p.version,
-        p.title,
-        p.abstract_text,
-        authors_json(&p.authors),
-        p.categories.join(" "),
-        p.primary_category,
-        time_text(&p.published),
-        time_text(&p.updated),
-        p.comment,
-        p.journal_ref,
-        p.doi,
-        p.abs_url,
-        p.pdf_url,
-        key,
-        now,
-        item.bib.as_ref().map(|b| b.kind.clone()),
-        bib_extra_json(item),
-    ])?;
+    .execute(values.as_slice())?;
     Ok(())
 }
 
@@ -479,59 +519,78 @@ fn update(
     version_changed: Option<&str>,
     now: &str,
 ) -> Result<()> {
+    let columns = MetadataColumns::of(p);
+    let mut values = columns.bind(p);
+    values.extend([
+        (":old_id", &old_id as &dyn ToSql),
+        (":now", &now),
+        (":version_changed", &version_changed),
+    ]);
     tx.prepare_cached(
-        "UPDATE papers SET id = ?1, version = ?2, title = ?3, abstract = ?4, authors = ?5, \
-         categories = ?6, primary_category = ?7, published = ?8, updated = ?9, comment = ?10, \
-         journal_ref = ?11, doi = ?12, abs_url = ?13, pdf_url = ?14, modified_at = ?15, \
-         version_changed_at = coalesce(?16, version_changed_at), \
-         seen_version = coalesce(seen_version, ?2) \
-         WHERE id = ?17",
+        "UPDATE papers SET id = :id, version = :version, title = :title, abstract = :abstract, \
+         authors = :authors, categories = :categories, primary_category = :primary_category, \
+         published = :published, updated = :updated, comment = :comment, journal_ref = :journal_ref, \
+         doi = :doi, abs_url = :abs_url, pdf_url = :pdf_url, modified_at = :now, \
+         version_changed_at = coalesce(:version_changed, version_changed_at), \
+         seen_version = coalesce(seen_version, :version) \
+         WHERE id = :old_id",
     )?
-    .execute(params![
-        p.id,
-        p.version,
-        p.title,
-        p.abstract_text,
-        authors_json(&p.authors),
-        p.categories.join(" "),
-        p.primary_category,
-        time_text(&p.published),
-        time_text(&p.updated),
-        p.comment,
-        p.journal_ref,
-        p.doi,
-        p.abs_url,
-        p.pdf_url,
-        now,
-        version_changed,
-        old_id,
-    ])?;
+    .execute(values.as_slice())?;
     Ok(())
 }
 
-fn free_citekey(tx: &Transaction<'_>, item: &Incoming) -> Result<String> {
-    let mut taken = tx.prepare_cached("SELECT 1 FROM papers WHERE citekey = ?1")?;
-    if let Some(key) = item
-        .citekey
-        .as_deref()
-        .map(str::trim)
-        .filter(|k| !k.is_empty())
-    {
-        if !taken.exists([key])? {
-            return Ok(key.to_string());
+/// Hands out free citation keys within one transaction. It remembers, per
+/// base key, the next suffix to try, so a batch of papers sharing a base
+/// (same first author, year and title word) costs one lookup each, not a
+/// walk through every suffix already taken.
+#[derive(Default)]
+struct KeyAllocator {
+    next_suffix: std::collections::HashMap<String, usize>,
+}
+
+impl KeyAllocator {
+    fn allocate(&mut self, tx: &Transaction<'_>, item: &Incoming) -> Result<String> {
+        let mut taken = tx.prepare_cached("SELECT 1 FROM papers WHERE citekey = ?1")?;
+        if let Some(key) = item
+            .citekey
+            .as_deref()
+            .map(str::trim)
+            .filter(|k| !k.is_empty())
+        {
+            if !taken.exists([key])? {
+                return Ok(key.to_string());
+            }
+        }
+        let base = citekey::base_key(&item.paper);
+        if !self.next_suffix.contains_key(&base) && !taken.exists([&base])? {
+            self.next_suffix.insert(base.clone(), 0);
+            return Ok(base);
+        }
+        let mut n = match self.next_suffix.get(&base) {
+            Some(n) => *n,
+            None => self.first_free_suffix(tx, &base)?,
+        };
+        loop {
+            let candidate = citekey::suffixed(&base, n);
+            n += 1;
+            if !taken.exists([&candidate])? {
+                self.next_suffix.insert(base, n);
+                return Ok(candidate);
+            }
         }
     }
-    let base = citekey::base_key(&item.paper);
-    if !taken.exists([&base])? {
-        return Ok(base);
-    }
-    let mut n = 0;
-    loop {
-        let candidate = citekey::suffixed(&base, n);
-        if !taken.exists([&candidate])? {
-            return Ok(candidate);
-        }
-        n += 1;
+
+    /// The lowest suffix not yet used for `base` in the library.
+    fn first_free_suffix(&self, tx: &Transaction<'_>, base: &str) -> Result<usize> {
+        let mut stmt = tx.prepare_cached(
+            "SELECT citekey FROM papers WHERE citekey > ?1 AND citekey < ?1 || '{'",
+        )?;
+        let used: std::collections::HashSet<String> = stmt
+            .query_map([base], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok((0..)
+            .find(|n| !used.contains(&citekey::suffixed(base, *n)))
+            .unwrap_or(0))
     }
 }
 

@@ -326,3 +326,48 @@ fn a_newer_version_updates_in_place_and_is_flagged() {
         "showing it marks it seen"
     );
 }
+
+#[test]
+fn an_interrupted_fetch_keeps_whole_pages_and_a_sound_database() {
+    let server = MockArxiv::start(|req, _| match req.param("start") {
+        "0" => Reply::Fixture("api2026_q_testing_s0_m10.xml"),
+        _ => {
+            // The second page never comes in time: the user presses Ctrl-C.
+            std::thread::sleep(Duration::from_secs(3));
+            Reply::Body(503, "late".into())
+        }
+    });
+    let home = Home::with_server(&server);
+    home.config("[arxiv]\npage_size = 10\n");
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_litradar"))
+        .args(["fetch", "testing", "--max", "30"])
+        .env("LITRADAR_HOME", home.path())
+        .env("LITRADAR_ARXIV_URL", server.url())
+        .env("LITRADAR_ARXIV_DELAY_MS", "5")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while server.requests().len() < 2 && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let output = child.wait_with_output().expect("wait");
+    assert!(!output.status.success(), "the fetch was interrupted");
+    let conn = rusqlite::Connection::open(home.database()).expect("open");
+    let check: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .expect("check");
+    assert_eq!(check, "ok");
+    drop(conn);
+    assert_eq!(
+        home.papers().len(),
+        10,
+        "the first page is complete, nothing else"
+    );
+}

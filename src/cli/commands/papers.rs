@@ -5,19 +5,13 @@ use crate::cli::args::{ListArgs, RemoveArgs, ShowArgs, TagArgs};
 use crate::cli::output::{Style, paper_rows, width, wrap};
 use crate::formats::json::{PaperJson, to_json_array};
 use crate::home::Home;
-use crate::library::{ListFilter, PaperRecord};
+use crate::library::PaperRecord;
 use std::io::Write;
 
 /// `litradar list`.
 pub fn list(home: &Home, args: ListArgs) -> anyhow::Result<()> {
     let s = open(home)?;
-    let filter = ListFilter {
-        tag: args.tag,
-        category: args.category,
-        since: args.since,
-        limit: args.limit,
-    };
-    let records = s.lib.list(&filter)?;
+    let records = s.lib.list(&args.filter.to_filter(args.limit))?;
     let mut out = std::io::stdout().lock();
     if args.json {
         writeln!(out, "{}", to_json_array(&records))?;

@@ -6,7 +6,6 @@ use crate::cli::output::Bar;
 use crate::formats::{ImportFormat, bibtex, json, markdown};
 use crate::home::Home;
 use crate::ingest;
-use crate::library::ListFilter;
 use anyhow::Context;
 use std::io::Write;
 use std::path::Path;
@@ -43,12 +42,7 @@ pub fn import(home: &Home, args: ImportArgs) -> anyhow::Result<()> {
 /// `litradar export --format F [-o FILE]`.
 pub fn export(home: &Home, args: ExportArgs) -> anyhow::Result<()> {
     let s = open(home)?;
-    let records = s.lib.list(&ListFilter {
-        tag: args.filter.tag,
-        category: args.filter.category,
-        since: args.filter.since,
-        limit: None,
-    })?;
+    let records = s.lib.list(&args.filter.to_filter(None))?;
     let text = match args.format {
         OutFormat::Bibtex => bibtex::write(&records),
         OutFormat::Json => format!("{}\n", json::to_json_array(&records)),
