@@ -18,6 +18,38 @@ pub struct Config {
     pub arxiv: ArxivSettings,
     /// Saved queries.
     pub watch: WatchSettings,
+    /// The three-pass reading method.
+    pub reading: ReadingSettings,
+}
+
+/// `[reading]`: time budgets per pass, `[min, max]` in minutes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ReadingSettings {
+    /// Pass 1, structured skim.
+    pub pass1_minutes: [u32; 2],
+    /// Pass 2, key derivations.
+    pub pass2_minutes: [u32; 2],
+    /// Pass 3, reproduction.
+    pub pass3_minutes: [u32; 2],
+}
+
+impl Default for ReadingSettings {
+    fn default() -> Self {
+        ReadingSettings {
+            pass1_minutes: [5, 10],
+            pass2_minutes: [30, 60],
+            pass3_minutes: [120, 240],
+        }
+    }
+}
+
+impl ReadingSettings {
+    /// The budgets, pass 1 first.
+    pub fn budgets(&self) -> [crate::reading::Budget; 3] {
+        [self.pass1_minutes, self.pass2_minutes, self.pass3_minutes]
+            .map(|[min, max]| crate::reading::Budget { min, max })
+    }
 }
 
 /// `[arxiv]`.
@@ -133,6 +165,21 @@ impl Config {
                 "[arxiv] page_size must be between 1 and {}",
                 client::MAX_PAGE_SIZE
             ));
+        }
+        for (n, [min, max]) in [
+            config.reading.pass1_minutes,
+            config.reading.pass2_minutes,
+            config.reading.pass3_minutes,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            if min > max {
+                return Err(format!(
+                    "[reading] pass{}_minutes: {min} is more than {max}",
+                    n + 1
+                ));
+            }
         }
         Ok(config)
     }

@@ -11,4 +11,5 @@ pub mod home;
 pub mod ingest;
 pub mod library;
 pub mod paper;
+pub mod reading;
 pub mod starter;

@@ -44,6 +44,29 @@ fn mutate(base: &str, edits: &[(usize, u8, u8)]) -> Vec<u8> {
     bytes
 }
 
+/// Inputs the fuzzers once crashed on, kept as regression tests.
+#[test]
+fn former_fuzz_crashes_no_longer_panic() {
+    // A DOI-prefix check sliced a string inside a multi-byte character.
+    let bytes = include_bytes!("fixtures/fuzz/bibtex-doi-prefix-cut.bib");
+    let text = String::from_utf8_lossy(bytes);
+    let entries = bibtex::parse(&text).expect("the file parses");
+    for e in &entries {
+        let _ = bibtex::to_incoming(e);
+    }
+    // The same with the non-ASCII text right where a prefix is compared.
+    for doi in [
+        "https://doi.org/10.1/x",
+        "http\u{fffd}\u{41e}.org/abs/2312.00752v2",
+        "\u{130}\u{130}arxiv:2106.09685",
+        "d\u{fffd}i:1",
+    ] {
+        let entry = format!("@misc{{k, title = {{t}}, doi = {{{doi}}}, note = {{{doi}}}}}");
+        let parsed = bibtex::parse(&entry).expect("parses");
+        let _ = bibtex::to_incoming(&parsed[0]);
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 2000, .. ProptestConfig::default() })]
 

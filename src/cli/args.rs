@@ -37,6 +37,9 @@ pub enum Command {
     Untag(TagArgs),
     /// Remove a paper and everything attached to it.
     Remove(RemoveArgs),
+    /// Read with the three-pass method: timers, notes, the queue, the log.
+    #[command(subcommand)]
+    Read(crate::cli::read_args::ReadCommand),
     /// Import an arXiv Atom feed, a BibTeX file or JSON Lines (all or nothing).
     Import(ImportArgs),
     /// Export papers as BibTeX, JSON or Markdown.

@@ -5,6 +5,7 @@
 pub mod args;
 mod commands;
 pub mod output;
+pub mod read_args;
 
 use args::{Cli, Command};
 use clap::Parser;
@@ -49,6 +50,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Tag(a) => commands::papers::tag(&home, a),
         Command::Untag(a) => commands::papers::untag(&home, a),
         Command::Remove(a) => commands::papers::remove(&home, a),
+        Command::Read(r) => commands::read::run(&home, r),
         Command::Import(a) => commands::transfer::import(&home, a),
         Command::Export(a) => commands::transfer::export(&home, a),
         Command::Demo(a) => commands::demo::run(&home, a),

@@ -91,6 +91,11 @@ impl Library {
         &self.conn
     }
 
+    /// The connection, for writers in other modules.
+    pub(crate) fn conn_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
     /// Number of papers.
     pub fn paper_count(&self) -> Result<u64> {
         Ok(self

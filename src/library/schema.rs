@@ -7,7 +7,7 @@ use rusqlite::{Connection, OptionalExtension};
 
 /// The migrations, oldest first; `MIGRATIONS[i]` brings a database from
 /// version `i` to version `i + 1`. Never edit one that has shipped: add a new one.
-pub const MIGRATIONS: &[&str] = &[V1];
+pub const MIGRATIONS: &[&str] = &[V1, V2];
 
 /// The schema version this build writes.
 pub const CURRENT_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -61,6 +61,51 @@ CREATE TABLE watches (
     last_sync_point TEXT,
     last_synced_at  TEXT,
     last_added      INTEGER NOT NULL DEFAULT 0
+) STRICT;
+"#;
+
+/// Reading: pass state and notes, timing sessions (at most one running),
+/// note history, the reading queue.
+const V2: &str = r#"
+CREATE TABLE reading (
+    paper_id        TEXT NOT NULL REFERENCES papers (id) ON DELETE CASCADE ON UPDATE CASCADE,
+    pass            INTEGER NOT NULL CHECK (pass BETWEEN 1 AND 3),
+    status          TEXT NOT NULL DEFAULT 'not_started'
+                    CHECK (status IN ('not_started', 'in_progress', 'done', 'skipped')),
+    started_at      TEXT,
+    finished_at     TEXT,
+    note            TEXT NOT NULL DEFAULT '',
+    note_updated_at TEXT,
+    PRIMARY KEY (paper_id, pass)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE note_versions (
+    id          INTEGER PRIMARY KEY,
+    paper_id    TEXT NOT NULL REFERENCES papers (id) ON DELETE CASCADE ON UPDATE CASCADE,
+    pass        INTEGER NOT NULL CHECK (pass BETWEEN 1 AND 3),
+    text        TEXT NOT NULL,
+    saved_at    TEXT NOT NULL,
+    replaced_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX note_versions_paper ON note_versions (paper_id, pass);
+
+CREATE TABLE sessions (
+    id         INTEGER PRIMARY KEY,
+    paper_id   TEXT NOT NULL REFERENCES papers (id) ON DELETE CASCADE ON UPDATE CASCADE,
+    pass       INTEGER NOT NULL CHECK (pass BETWEEN 1 AND 3),
+    started_at TEXT NOT NULL,
+    ended_at   TEXT,
+    kind       TEXT NOT NULL CHECK (kind IN ('timer', 'manual'))
+) STRICT;
+-- One running timer at most: every running row has the same key.
+CREATE UNIQUE INDEX sessions_one_running ON sessions ((ended_at IS NULL)) WHERE ended_at IS NULL;
+CREATE INDEX sessions_paper ON sessions (paper_id, pass);
+CREATE INDEX sessions_ended ON sessions (ended_at);
+
+CREATE TABLE reading_queue (
+    paper_id  TEXT PRIMARY KEY REFERENCES papers (id) ON DELETE CASCADE ON UPDATE CASCADE,
+    priority  INTEGER NOT NULL DEFAULT 0,
+    queued_at TEXT NOT NULL
 ) STRICT;
 "#;
 

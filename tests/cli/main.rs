@@ -6,5 +6,6 @@ mod support;
 mod demo;
 mod fetch;
 mod library;
+mod read;
 mod transfer;
 mod watch;

@@ -264,6 +264,11 @@ impl Home {
 
     /// Runs `litradar ARGS` with this home.
     pub fn run(&self, args: &[&str]) -> Run {
+        self.run_with(args, &[], None)
+    }
+
+    /// Runs `litradar ARGS` with extra environment variables and standard input.
+    pub fn run_with(&self, args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Run {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_litradar"));
         cmd.args(args)
             .env("LITRADAR_HOME", self.path())
@@ -275,8 +280,21 @@ impl Home {
                     .unwrap_or("http://127.0.0.1:9/api/query"),
             )
             .env_remove("NO_COLOR")
-            .stdin(Stdio::null());
-        let output = cmd.output().expect("run litradar");
+            .env_remove("VISUAL")
+            .env("EDITOR", "false")
+            .envs(env.iter().copied())
+            .stdin(if stdin.is_some() {
+                Stdio::piped()
+            } else {
+                Stdio::null()
+            })
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = cmd.spawn().expect("run litradar");
+        if let (Some(text), Some(mut pipe)) = (stdin, child.stdin.take()) {
+            pipe.write_all(text.as_bytes()).expect("write stdin");
+        }
+        let output = child.wait_with_output().expect("wait for litradar");
         Run { output }
     }
 

@@ -5,6 +5,7 @@ pub mod config;
 pub mod demo;
 pub mod fetch;
 pub mod papers;
+pub mod read;
 pub mod transfer;
 pub mod watch;
 

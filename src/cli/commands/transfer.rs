@@ -43,6 +43,25 @@ pub fn import(home: &Home, args: ImportArgs) -> anyhow::Result<()> {
 pub fn export(home: &Home, args: ExportArgs) -> anyhow::Result<()> {
     let s = open(home)?;
     let records = s.lib.list(&args.filter.to_filter(None))?;
+    if let (OutFormat::Markdown, Some(dir)) = (args.format, &args.output) {
+        if is_directory_target(dir) {
+            let mut papers = Vec::with_capacity(records.len());
+            for record in records {
+                let (_, passes) = s.lib.passes(&record.paper.id)?;
+                papers.push((record, passes));
+            }
+            let report =
+                crate::reading::export::export_dir(dir, &papers, &s.config.reading.budgets())
+                    .with_context(|| format!("cannot write notes to {}", dir.display()))?;
+            eprintln!(
+                "Wrote {} note files to {} ({} already up to date)",
+                report.written.len(),
+                dir.display(),
+                report.unchanged.len()
+            );
+            return Ok(());
+        }
+    }
     let text = match args.format {
         OutFormat::Bibtex => bibtex::write(&records),
         OutFormat::Json => format!("{}\n", json::to_json_array(&records)),
@@ -56,6 +75,15 @@ pub fn export(home: &Home, args: ExportArgs) -> anyhow::Result<()> {
         None => std::io::stdout().lock().write_all(text.as_bytes())?,
     }
     Ok(())
+}
+
+/// `-o DIR` for Markdown means one file per paper: an existing directory,
+/// or a path that does not end in `.md`.
+fn is_directory_target(path: &Path) -> bool {
+    path.is_dir()
+        || !path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"))
 }
 
 /// Writes through a temporary file and a rename, so an interrupted export

@@ -369,7 +369,10 @@ fn clean_doi(doi: &str) -> String {
         "http://dx.doi.org/",
         "doi:",
     ] {
-        if d.len() >= prefix.len() && d[..prefix.len()].eq_ignore_ascii_case(prefix) {
+        // `get`, not indexing: the cut may fall inside a multi-byte character.
+        if d.get(..prefix.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
+        {
             return d[prefix.len()..].trim().to_string();
         }
     }
@@ -397,7 +400,8 @@ fn find_arxiv_id(entry: &BibEntry) -> Option<ArxivId> {
 
 /// Finds `arXiv:ID` or an arxiv.org abs/pdf URL inside free text.
 fn arxiv_id_in_text(text: &str) -> Option<ArxivId> {
-    let lower = text.to_lowercase();
+    // ASCII lowercasing keeps byte offsets valid in `text`.
+    let lower = text.to_ascii_lowercase();
     for marker in ["arxiv.org/abs/", "arxiv.org/pdf/", "arxiv:"] {
         if let Some(pos) = lower.find(marker) {
             let rest = &text[pos + marker.len()..];

@@ -60,6 +60,7 @@ pub fn parse(text: &str) -> Result<Vec<BibEntry>, BibError> {
         chars: text.chars().collect(),
         pos: 0,
         macros: HashMap::new(),
+        line_mark: std::cell::Cell::new((0, 1)),
     };
     for (i, m) in [
         "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
@@ -83,14 +84,21 @@ struct Parser {
     chars: Vec<char>,
     pos: usize,
     macros: HashMap<String, String>,
+    /// The last position whose line was counted, and that line.
+    line_mark: std::cell::Cell<(usize, usize)>,
 }
 
 impl Parser {
+    /// The 1-based line of `pos`. Entries come in order, so counting goes on
+    /// from the last position asked for instead of from the start (which
+    /// would make a large file quadratic).
     fn line_of(&self, pos: usize) -> usize {
-        1 + self.chars[..pos.min(self.chars.len())]
-            .iter()
-            .filter(|&&c| c == '\n')
-            .count()
+        let pos = pos.min(self.chars.len());
+        let (from, line) = self.line_mark.get();
+        let (from, line) = if pos >= from { (from, line) } else { (0, 1) };
+        let line = line + self.chars[from..pos].iter().filter(|&&c| c == '\n').count();
+        self.line_mark.set((pos, line));
+        line
     }
 
     fn error(&self, pos: usize, message: impl Into<String>) -> BibError {
