@@ -6,6 +6,7 @@
 pub mod arxiv;
 pub mod cli;
 pub mod config;
+pub mod embed;
 pub mod formats;
 pub mod home;
 pub mod ingest;

@@ -1,0 +1,108 @@
+//! Which device runs the model: `auto`, `cpu`, `cuda[:N]` or `metal`.
+//! GPUs need the `cuda` or `metal` Cargo feature; `auto` takes a GPU when
+//! the build has one and one is present, and says which it took.
+
+use candle_core::Device;
+
+/// What the user asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DeviceChoice {
+    /// A GPU if this build and this machine have one, else the CPU.
+    #[default]
+    Auto,
+    /// The CPU.
+    Cpu,
+    /// An NVIDIA GPU by index.
+    Cuda(usize),
+    /// The Apple GPU.
+    Metal,
+}
+
+impl std::str::FromStr for DeviceChoice {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let t = text.trim().to_ascii_lowercase();
+        match t.as_str() {
+            "auto" => Ok(DeviceChoice::Auto),
+            "cpu" => Ok(DeviceChoice::Cpu),
+            "cuda" | "gpu" => Ok(DeviceChoice::Cuda(0)),
+            "metal" => Ok(DeviceChoice::Metal),
+            _ => t
+                .strip_prefix("cuda:")
+                .and_then(|n| n.parse().ok())
+                .map(DeviceChoice::Cuda)
+                .ok_or_else(|| {
+                    format!("'{text}' is not a device; use auto, cpu, cuda, cuda:N or metal")
+                }),
+        }
+    }
+}
+
+/// Opens the device; `Err` says why a requested GPU is not usable.
+pub fn open(choice: DeviceChoice) -> Result<Device, String> {
+    match choice {
+        DeviceChoice::Cpu => Ok(Device::Cpu),
+        DeviceChoice::Cuda(n) => cuda(n),
+        DeviceChoice::Metal => metal(),
+        DeviceChoice::Auto => Ok(cuda(0).or_else(|_| metal()).unwrap_or(Device::Cpu)),
+    }
+}
+
+/// "cpu", "cuda:0", "metal".
+pub fn describe(device: &Device) -> String {
+    match device.location() {
+        candle_core::DeviceLocation::Cpu => "cpu".into(),
+        candle_core::DeviceLocation::Cuda { gpu_id } => format!("cuda:{gpu_id}"),
+        candle_core::DeviceLocation::Metal { gpu_id } => format!("metal:{gpu_id}"),
+    }
+}
+
+#[cfg(feature = "cuda")]
+fn cuda(n: usize) -> Result<Device, String> {
+    Device::new_cuda(n).map_err(|e| format!("CUDA device {n} is not usable: {e}"))
+}
+
+#[cfg(not(feature = "cuda"))]
+fn cuda(_: usize) -> Result<Device, String> {
+    Err("this litradar was built without GPU support; rebuild with `--features cuda`".into())
+}
+
+#[cfg(feature = "metal")]
+fn metal() -> Result<Device, String> {
+    Device::new_metal(0).map_err(|e| format!("the Metal device is not usable: {e}"))
+}
+
+#[cfg(not(feature = "metal"))]
+fn metal() -> Result<Device, String> {
+    Err("this litradar was built without Metal support; rebuild with `--features metal`".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_every_spelling() {
+        for (text, want) in [
+            ("auto", DeviceChoice::Auto),
+            ("CPU", DeviceChoice::Cpu),
+            ("cuda", DeviceChoice::Cuda(0)),
+            ("cuda:1", DeviceChoice::Cuda(1)),
+            ("metal", DeviceChoice::Metal),
+        ] {
+            assert_eq!(text.parse::<DeviceChoice>(), Ok(want));
+        }
+        assert!("tpu".parse::<DeviceChoice>().is_err());
+        assert!("cuda:x".parse::<DeviceChoice>().is_err());
+    }
+
+    #[test]
+    fn auto_falls_back_to_the_cpu_and_says_so() {
+        let device = open(DeviceChoice::Auto).expect("some device");
+        if !cfg!(any(feature = "cuda", feature = "metal")) {
+            assert_eq!(describe(&device), "cpu");
+            let err = open(DeviceChoice::Cuda(0)).expect_err("no GPU in this build");
+            assert!(err.contains("--features cuda"));
+        }
+    }
+}

@@ -1,0 +1,209 @@
+//! The BERT encoder as litradar runs it on the CPU: the weights and the
+//! layer structure of candle-transformers' `BertModel`, with the query, key
+//! and value projections fused into one matrix product, attention computed
+//! a few sequences at a time (small score matrices stay in cache and in the
+//! allocator), and every element-wise step fused into one in-place pass
+//! ([`super::kernels`]). On a GPU the stock `BertModel` runs instead.
+//! Both give the same vectors; a test holds them together.
+
+use super::kernels::{AddBias, BiasGelu, BiasResidualNorm, MaskedSoftmax, layer_norm_row};
+use candle_core::{Device, IndexOp, Result, Tensor};
+use candle_nn::VarBuilder;
+use candle_transformers::models::bert::Config;
+
+/// Sequences whose attention is computed together.
+const ATTENTION_GROUP: usize = 4;
+
+struct LayerWeights {
+    /// (hidden, 3·hidden): Q, K and V projections side by side, transposed.
+    qkv: Tensor,
+    qkv_bias: Vec<f32>,
+    out: Tensor,
+    out_bias: Vec<f32>,
+    norm1: (Vec<f32>, Vec<f32>),
+    up: Tensor,
+    up_bias: Vec<f32>,
+    down: Tensor,
+    down_bias: Vec<f32>,
+    norm2: (Vec<f32>, Vec<f32>),
+}
+
+/// The CPU encoder.
+pub struct CpuBert {
+    word: Vec<f32>,
+    position: Vec<f32>,
+    token_type: Vec<f32>,
+    embed_norm: (Vec<f32>, Vec<f32>),
+    layers: Vec<LayerWeights>,
+    hidden: usize,
+    heads: usize,
+    eps: f32,
+    device: Device,
+}
+
+fn vec1(t: Tensor) -> Result<Vec<f32>> {
+    t.flatten_all()?.to_vec1::<f32>()
+}
+
+/// A linear layer's weight, transposed to (in, out), and its bias.
+fn linear(
+    vb: &VarBuilder,
+    name: &str,
+    inputs: usize,
+    outputs: usize,
+) -> Result<(Tensor, Vec<f32>)> {
+    let w = vb.get((outputs, inputs), &format!("{name}.weight"))?;
+    let b = vec1(vb.get(outputs, &format!("{name}.bias"))?)?;
+    Ok((w.t()?.contiguous()?, b))
+}
+
+fn norm(vb: &VarBuilder, name: &str, size: usize) -> Result<(Vec<f32>, Vec<f32>)> {
+    Ok((
+        vec1(vb.get(size, &format!("{name}.weight"))?)?,
+        vec1(vb.get(size, &format!("{name}.bias"))?)?,
+    ))
+}
+
+impl CpuBert {
+    /// Loads the weights `BertModel` would load, from the same names.
+    pub fn load(vb: VarBuilder, config: &Config) -> Result<CpuBert> {
+        let vb = if vb.contains_tensor("embeddings.word_embeddings.weight") {
+            vb
+        } else {
+            vb.pp("bert")
+        };
+        let h = config.hidden_size;
+        let inner = config.intermediate_size;
+        let word = vec1(vb.get((config.vocab_size, h), "embeddings.word_embeddings.weight")?)?;
+        let position = vec1(vb.get(
+            (config.max_position_embeddings, h),
+            "embeddings.position_embeddings.weight",
+        )?)?;
+        let token_type = vec1(vb.get(
+            (config.type_vocab_size, h),
+            "embeddings.token_type_embeddings.weight",
+        )?)?;
+        let embed_norm = norm(&vb, "embeddings.LayerNorm", h)?;
+        let mut layers = Vec::with_capacity(config.num_hidden_layers);
+        for i in 0..config.num_hidden_layers {
+            let l = vb.pp(format!("encoder.layer.{i}"));
+            let (q, qb) = linear(&l, "attention.self.query", h, h)?;
+            let (k, kb) = linear(&l, "attention.self.key", h, h)?;
+            let (v, vb_) = linear(&l, "attention.self.value", h, h)?;
+            let qkv = Tensor::cat(&[&q, &k, &v], 1)?.contiguous()?;
+            let qkv_bias = [qb, kb, vb_].concat();
+            let (out, out_bias) = linear(&l, "attention.output.dense", h, h)?;
+            let norm1 = norm(&l, "attention.output.LayerNorm", h)?;
+            let (up, up_bias) = linear(&l, "intermediate.dense", h, inner)?;
+            let (down, down_bias) = linear(&l, "output.dense", inner, h)?;
+            let norm2 = norm(&l, "output.LayerNorm", h)?;
+            layers.push(LayerWeights {
+                qkv,
+                qkv_bias,
+                out,
+                out_bias,
+                norm1,
+                up,
+                up_bias,
+                down,
+                down_bias,
+                norm2,
+            });
+        }
+        Ok(CpuBert {
+            word,
+            position,
+            token_type,
+            embed_norm,
+            layers,
+            hidden: h,
+            heads: config.num_attention_heads,
+            eps: config.layer_norm_eps as f32,
+            device: vb.device().clone(),
+        })
+    }
+
+    /// Hidden states of the last layer, (rows·width, hidden) flattened, for
+    /// token id sequences padded to `width`.
+    pub fn forward(&self, sequences: &[&[u32]], width: usize) -> Result<Vec<f32>> {
+        let h = self.hidden;
+        let rows = sequences.len();
+        let lengths: Vec<usize> = sequences.iter().map(|s| s.len().min(width)).collect();
+        // Embeddings: word + position + token type 0, then LayerNorm.
+        let mut x = vec![0f32; rows * width * h];
+        for (r, ids) in sequences.iter().enumerate() {
+            for (t, &id) in ids.iter().take(width).enumerate() {
+                let row = &mut x[(r * width + t) * h..(r * width + t + 1) * h];
+                let word = self.word.get(id as usize * h..(id as usize + 1) * h);
+                let pos = self.position.get(t * h..(t + 1) * h);
+                let (Some(word), Some(pos)) = (word, pos) else {
+                    candle_core::bail!(
+                        "token id {id} or position {t} is outside the model's tables"
+                    )
+                };
+                for (((o, w), p), y) in row.iter_mut().zip(word).zip(pos).zip(&self.token_type[..h])
+                {
+                    *o = w + p + y;
+                }
+                layer_norm_row(row, &self.embed_norm.0, &self.embed_norm.1, self.eps);
+            }
+        }
+        let mut x = Tensor::from_vec(x, (rows * width, h), &self.device)?;
+        let head = h / self.heads;
+        let scale = 1.0 / (head as f32).sqrt();
+        for layer in &self.layers {
+            let qkv = x.matmul(&layer.qkv)?;
+            qkv.inplace_op1(&AddBias(&layer.qkv_bias))?;
+            // (rows, width, 3, heads, head) → three (rows, heads, width, head).
+            let qkv = qkv.reshape((rows, width, 3, self.heads, head))?;
+            let part =
+                |i: usize| -> Result<Tensor> { qkv.i((.., .., i))?.transpose(1, 2)?.contiguous() };
+            let (q, k, v) = (part(0)?, part(1)?, part(2)?);
+            let mut contexts = Vec::with_capacity(rows.div_ceil(ATTENTION_GROUP));
+            for start in (0..rows).step_by(ATTENTION_GROUP) {
+                let n = ATTENTION_GROUP.min(rows - start);
+                let (qg, kg, vg) = (
+                    q.narrow(0, start, n)?,
+                    k.narrow(0, start, n)?,
+                    v.narrow(0, start, n)?,
+                );
+                let scores = qg.matmul(&kg.t()?)?;
+                scores.inplace_op1(&MaskedSoftmax {
+                    scale,
+                    lengths: &lengths[start..start + n],
+                    heads: self.heads,
+                    width,
+                })?;
+                contexts.push(scores.matmul(&vg)?);
+            }
+            let context = Tensor::cat(&contexts, 0)?
+                .transpose(1, 2)?
+                .contiguous()?
+                .reshape((rows * width, h))?;
+            let attended = context.matmul(&layer.out)?;
+            attended.inplace_op2(
+                &x,
+                &BiasResidualNorm {
+                    bias: &layer.out_bias,
+                    gamma: &layer.norm1.0,
+                    beta: &layer.norm1.1,
+                    eps: self.eps,
+                },
+            )?;
+            let up = attended.matmul(&layer.up)?;
+            up.inplace_op1(&BiasGelu(&layer.up_bias))?;
+            let down = up.matmul(&layer.down)?;
+            down.inplace_op2(
+                &attended,
+                &BiasResidualNorm {
+                    bias: &layer.down_bias,
+                    gamma: &layer.norm2.0,
+                    beta: &layer.norm2.1,
+                    eps: self.eps,
+                },
+            )?;
+            x = down;
+        }
+        x.flatten_all()?.to_vec1::<f32>()
+    }
+}
