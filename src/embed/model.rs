@@ -11,6 +11,26 @@ use candle_transformers::models::bert::{BertModel, Config};
 use std::path::Path;
 use tokenizers::{Encoding, Tokenizer, TruncationParams};
 
+/// Reads config.json, filling in the settings that only matter for
+/// training (dropout, initialisation) when a model leaves them out.
+fn bert_config(text: &str) -> Result<Config, serde_json::Error> {
+    let mut value: serde_json::Value = serde_json::from_str(text)?;
+    if let Some(map) = value.as_object_mut() {
+        for (key, default) in [
+            ("initializer_range", serde_json::json!(0.02)),
+            ("hidden_dropout_prob", serde_json::json!(0.1)),
+            ("attention_probs_dropout_prob", serde_json::json!(0.1)),
+            ("hidden_act", serde_json::json!("gelu")),
+            ("layer_norm_eps", serde_json::json!(1e-12)),
+            ("type_vocab_size", serde_json::json!(2)),
+            ("pad_token_id", serde_json::json!(0)),
+        ] {
+            map.entry(key).or_insert(default);
+        }
+    }
+    serde_json::from_value(value)
+}
+
 /// Which implementation of the encoder runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Engine {
@@ -76,8 +96,7 @@ impl Embedder {
         };
         let config_text =
             std::fs::read_to_string(dir.join("config.json")).map_err(|e| bad("config.json", &e))?;
-        let config: Config =
-            serde_json::from_str(&config_text).map_err(|e| bad("config.json", &e))?;
+        let config = bert_config(&config_text).map_err(|e| bad("config.json", &e))?;
         let mut tokenizer = Tokenizer::from_file(dir.join("tokenizer.json"))
             .map_err(|e| bad("tokenizer.json", &e))?;
         // tokenizer.json ships truncation and fixed padding at 128; the model

@@ -7,7 +7,7 @@ use rusqlite::{Connection, OptionalExtension};
 
 /// The migrations, oldest first; `MIGRATIONS[i]` brings a database from
 /// version `i` to version `i + 1`. Never edit one that has shipped: add a new one.
-pub const MIGRATIONS: &[&str] = &[V1, V2];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3];
 
 /// The schema version this build writes.
 pub const CURRENT_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -107,6 +107,54 @@ CREATE TABLE reading_queue (
     priority  INTEGER NOT NULL DEFAULT 0,
     queued_at TEXT NOT NULL
 ) STRICT;
+"#;
+
+/// Search: per-paper embeddings, a change log the full-text index catches
+/// up from (kept by triggers, so no writer can forget it), and small
+/// key/value settings.
+const V3: &str = r#"
+CREATE TABLE embeddings (
+    id          INTEGER PRIMARY KEY,
+    paper_id    TEXT NOT NULL REFERENCES papers (id) ON DELETE CASCADE ON UPDATE CASCADE,
+    model       TEXT NOT NULL,
+    text_hash   TEXT NOT NULL,
+    dim         INTEGER NOT NULL,
+    vector      BLOB NOT NULL,
+    embedded_at TEXT NOT NULL,
+    UNIQUE (paper_id, model)
+) STRICT;
+CREATE INDEX embeddings_model ON embeddings (model);
+
+CREATE TABLE index_changes (
+    seq      INTEGER PRIMARY KEY AUTOINCREMENT,
+    paper_id TEXT NOT NULL
+) STRICT;
+
+CREATE TRIGGER papers_changed_insert AFTER INSERT ON papers
+BEGIN INSERT INTO index_changes (paper_id) VALUES (new.id); END;
+CREATE TRIGGER papers_changed_update AFTER UPDATE ON papers
+BEGIN
+    INSERT INTO index_changes (paper_id) VALUES (old.id);
+    INSERT INTO index_changes (paper_id) SELECT new.id WHERE new.id <> old.id;
+END;
+CREATE TRIGGER papers_changed_delete AFTER DELETE ON papers
+BEGIN INSERT INTO index_changes (paper_id) VALUES (old.id); END;
+CREATE TRIGGER tags_changed_insert AFTER INSERT ON paper_tags
+BEGIN INSERT INTO index_changes (paper_id) VALUES (new.paper_id); END;
+CREATE TRIGGER tags_changed_delete AFTER DELETE ON paper_tags
+BEGIN INSERT INTO index_changes (paper_id) VALUES (old.paper_id); END;
+CREATE TRIGGER reading_changed_insert AFTER INSERT ON reading
+BEGIN INSERT INTO index_changes (paper_id) VALUES (new.paper_id); END;
+CREATE TRIGGER reading_changed_update AFTER UPDATE OF note, status ON reading
+BEGIN INSERT INTO index_changes (paper_id) VALUES (new.paper_id); END;
+
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) STRICT;
+
+-- Existing papers enter the index on its first catch-up.
+INSERT INTO index_changes (paper_id) SELECT id FROM papers;
 "#;
 
 /// Why the schema could not be brought up to date.

@@ -5,13 +5,12 @@
 use super::print_json;
 use crate::cli::args::DemoArgs;
 use crate::cli::output::Style;
-use crate::home::Home;
 use crate::library::Library;
 use anyhow::Context;
 use std::io::Write;
 
 /// `litradar demo`.
-pub fn run(home: &Home, args: DemoArgs) -> anyhow::Result<()> {
+pub fn run(home: &super::Context, args: DemoArgs) -> anyhow::Result<()> {
     let demo = home.demo();
     demo.ensure()?;
     let mut lib = Library::open(&demo.database()).with_context(|| {
@@ -21,6 +20,13 @@ pub fn run(home: &Home, args: DemoArgs) -> anyhow::Result<()> {
         )
     })?;
     let report = crate::starter::load(&mut lib)?;
+    // The demo uses the user's settings (model, device), never their library.
+    let mut session = super::Session {
+        config: crate::config::Config::load(&home.config_file())?,
+        lib,
+    };
+    super::embed::after_ingest(home, &mut session)?;
+    let lib = session.lib;
     let papers = lib.paper_count()?;
     let categories = lib.category_counts()?;
     let tags = lib.tag_counts()?;

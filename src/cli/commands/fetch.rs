@@ -5,12 +5,11 @@ use crate::arxiv::{ArxivClient, ArxivId, SearchQuery, SortBy};
 use crate::cli::UsageError;
 use crate::cli::args::{AddArgs, FetchArgs, Sort};
 use crate::cli::output::Bar;
-use crate::home::Home;
 use crate::ingest;
 use anyhow::Context;
 
 /// `litradar fetch QUERY`.
-pub fn fetch(home: &Home, args: FetchArgs) -> anyhow::Result<()> {
+pub fn fetch(home: &super::Context, args: FetchArgs) -> anyhow::Result<()> {
     let query = SearchQuery::parse(&args.query)?;
     if let (Some(from), Some(to)) = (args.from, args.to) {
         if from > to {
@@ -39,6 +38,7 @@ pub fn fetch(home: &Home, args: FetchArgs) -> anyhow::Result<()> {
     bar.finish();
     let report = result
         .with_context(|| kept_note(s.lib.paper_count().unwrap_or(before).saturating_sub(before)))?;
+    super::embed::after_ingest(home, &mut s)?;
     if args.json {
         let mut value = report_json(&report.stored);
         value["query"] = query.as_str().into();
@@ -69,7 +69,7 @@ fn kept_note(stored: u64) -> String {
 }
 
 /// `litradar add ID...`.
-pub fn add(home: &Home, args: AddArgs) -> anyhow::Result<()> {
+pub fn add(home: &super::Context, args: AddArgs) -> anyhow::Result<()> {
     // Every id is checked before any request is made.
     let ids = args
         .ids
@@ -82,6 +82,7 @@ pub fn add(home: &Home, args: AddArgs) -> anyhow::Result<()> {
     let result = ingest::add_ids(&mut s.lib, &mut client, &ids, &bar);
     bar.finish();
     let report = result.context("adding papers failed")?;
+    super::embed::after_ingest(home, &mut s)?;
     if args.json {
         let mut value = report_json(&report.stored);
         value["missing"] = report.missing.clone().into();

@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod demo;
+pub mod embed;
 pub mod fetch;
 pub mod papers;
 pub mod read;
@@ -12,7 +13,31 @@ pub mod watch;
 use crate::config::Config;
 use crate::home::Home;
 use crate::library::{Library, UpsertReport};
-use anyhow::Context;
+use anyhow::Context as _;
+
+/// Global options that reach the commands.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// `--device`.
+    pub device: Option<String>,
+    /// `--no-embed`.
+    pub no_embed: bool,
+}
+
+/// The home plus the global options; derefs to the home.
+pub struct Context {
+    /// The home.
+    pub home: Home,
+    /// Global options.
+    pub options: Options,
+}
+
+impl std::ops::Deref for Context {
+    type Target = Home;
+    fn deref(&self) -> &Home {
+        &self.home
+    }
+}
 
 /// What most commands need: the settings and the open library.
 pub struct Session {

@@ -11,7 +11,7 @@ use std::io::Write;
 use std::path::Path;
 
 /// `litradar import FILE`.
-pub fn import(home: &Home, args: ImportArgs) -> anyhow::Result<()> {
+pub fn import(home: &super::Context, args: ImportArgs) -> anyhow::Result<()> {
     let mut s = open(home)?;
     let format = args.format.map(|f| match f {
         InFormat::Atom => ImportFormat::Atom,
@@ -22,6 +22,7 @@ pub fn import(home: &Home, args: ImportArgs) -> anyhow::Result<()> {
     let result = ingest::import_file(&mut s.lib, &args.file, format, &bar);
     bar.finish();
     let report = result?;
+    super::embed::after_ingest(home, &mut s)?;
     if args.json {
         let mut value = report_json(&report.stored);
         value["format"] = report.format.name().into();

@@ -11,7 +11,7 @@ use anyhow::Context;
 use std::io::Write;
 
 /// Dispatches `watch` subcommands.
-pub fn run(home: &Home, command: WatchCommand) -> anyhow::Result<()> {
+pub fn run(home: &super::Context, command: WatchCommand) -> anyhow::Result<()> {
     match command {
         WatchCommand::Add { name, query } => add(home, &name, &query),
         WatchCommand::List { json } => list(home, json),
@@ -88,7 +88,12 @@ fn list(home: &Home, json: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn sync(home: &Home, name: Option<&str>, max: Option<u64>, json: bool) -> anyhow::Result<()> {
+fn sync(
+    home: &super::Context,
+    name: Option<&str>,
+    max: Option<u64>,
+    json: bool,
+) -> anyhow::Result<()> {
     let mut s = open(home)?;
     let watches = match name {
         Some(n) => vec![s.lib.watch(n)?],
@@ -138,6 +143,7 @@ fn sync(home: &Home, name: Option<&str>, max: Option<u64>, json: bool) -> anyhow
         }
         reports.push(report);
     }
+    super::embed::after_ingest(home, &mut s)?;
     if json {
         let items: Vec<serde_json::Value> = reports
             .iter()

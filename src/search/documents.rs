@@ -1,0 +1,174 @@
+//! What the full-text index holds for a paper, read from the library:
+//! metadata, tags, notes and where the paper stands in its reading.
+
+use crate::library::{Library, LibraryError};
+use crate::paper::parse_timestamp;
+use crate::reading::{Pass, Status};
+use chrono::Datelike;
+use std::collections::{HashMap, HashSet};
+
+/// One paper as indexed.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct IndexDoc {
+    /// Paper id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Abstract.
+    pub abstract_text: String,
+    /// Author names, one per line.
+    pub authors: String,
+    /// Categories (`cs.CL`).
+    pub categories: Vec<String>,
+    /// Archives (`cs`, `astro-ph`).
+    pub archives: Vec<String>,
+    /// Tags as stored.
+    pub tags: Vec<String>,
+    /// The three notes, joined.
+    pub notes: String,
+    /// Publication year.
+    pub year: Option<u64>,
+    /// Reading states (see [`reading_states`]).
+    pub reading: Vec<String>,
+}
+
+/// The reading-state words a paper is filed under: `new` (nothing started),
+/// `in-progress`, `skimmed` (pass 1 done), `derived` (pass 2 done),
+/// `reproduced` (pass 3 done), `finished` (every pass done or skipped).
+pub const READING_STATES: &[&str] = &[
+    "new",
+    "in-progress",
+    "skimmed",
+    "derived",
+    "reproduced",
+    "finished",
+];
+
+/// The reading-state words for three pass statuses.
+pub fn reading_states(statuses: [Status; 3]) -> Vec<String> {
+    let mut out = Vec::new();
+    if statuses.iter().all(|s| *s == Status::NotStarted) {
+        out.push("new");
+    }
+    if statuses.contains(&Status::InProgress) {
+        out.push("in-progress");
+    }
+    for (pass, word) in Pass::ALL.iter().zip(["skimmed", "derived", "reproduced"]) {
+        if statuses[crate::reading::index(*pass)] == Status::Done {
+            out.push(word);
+        }
+    }
+    if statuses.iter().all(|s| s.is_closed()) {
+        out.push("finished");
+    }
+    out.into_iter().map(str::to_string).collect()
+}
+
+/// Documents for the given papers (all when `ids` is `None`); ids that are
+/// no longer in the library are left out.
+pub fn load(lib: &Library, ids: Option<&HashSet<String>>) -> Result<Vec<IndexDoc>, LibraryError> {
+    let conn = lib.conn();
+    let mut tags: HashMap<String, Vec<String>> = HashMap::new();
+    let mut stmt = conn
+        .prepare("SELECT pt.paper_id, t.name FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id")?;
+    for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
+        let (id, tag) = row?;
+        tags.entry(id).or_default().push(tag);
+    }
+    let mut reading: HashMap<String, ([Status; 3], String)> = HashMap::new();
+    let mut stmt =
+        conn.prepare("SELECT paper_id, pass, status, note FROM reading ORDER BY paper_id, pass")?;
+    for row in stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, u8>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+        ))
+    })? {
+        let (id, pass, status, note) = row?;
+        let entry = reading
+            .entry(id)
+            .or_insert(([Status::NotStarted; 3], String::new()));
+        if let Some(p) = Pass::from_number(pass) {
+            entry.0[crate::reading::index(p)] = Status::parse(&status).unwrap_or_default();
+        }
+        if !note.trim().is_empty() {
+            entry.1.push_str(&note);
+            entry.1.push('\n');
+        }
+    }
+    let mut stmt = conn.prepare(
+        "SELECT id, title, abstract, authors, categories, published, updated FROM papers ORDER BY id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, Option<String>>(5)?,
+            r.get::<_, Option<String>>(6)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, title, abstract_text, authors, categories, published, updated) = row?;
+        if ids.is_some_and(|set| !set.contains(&id)) {
+            continue;
+        }
+        let authors: Vec<serde_json::Value> = serde_json::from_str(&authors).unwrap_or_default();
+        let authors: Vec<&str> = authors.iter().filter_map(|a| a["name"].as_str()).collect();
+        let categories: Vec<String> = categories.split_whitespace().map(str::to_string).collect();
+        let mut archives: Vec<String> = categories
+            .iter()
+            .map(|c| c.split('.').next().unwrap_or(c).to_string())
+            .collect();
+        archives.dedup();
+        let year = published
+            .or(updated)
+            .as_deref()
+            .and_then(parse_timestamp)
+            .map(|t| t.year() as u64)
+            .or_else(|| {
+                crate::arxiv::ArxivId::parse(&id)
+                    .ok()
+                    .map(|a| a.year() as u64)
+            });
+        let (statuses, notes) = reading
+            .remove(&id)
+            .unwrap_or(([Status::NotStarted; 3], String::new()));
+        out.push(IndexDoc {
+            tags: tags.remove(&id).unwrap_or_default(),
+            reading: reading_states(statuses),
+            id,
+            title,
+            abstract_text,
+            authors: authors.join("\n"),
+            categories,
+            archives,
+            notes,
+            year,
+        });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Status::*;
+
+    #[test]
+    fn reading_words() {
+        let words = |s: [Status; 3]| reading_states(s).join(" ");
+        assert_eq!(words([NotStarted, NotStarted, NotStarted]), "new");
+        assert_eq!(words([InProgress, NotStarted, NotStarted]), "in-progress");
+        assert_eq!(words([Done, InProgress, NotStarted]), "in-progress skimmed");
+        assert_eq!(words([Done, Skipped, Done]), "skimmed reproduced finished");
+        for w in reading_states([Done, Done, Done]) {
+            assert!(READING_STATES.contains(&w.as_str()));
+        }
+    }
+}

@@ -1,0 +1,341 @@
+//! Finding papers by words (tantivy BM25, [`text_index`]), by meaning
+//! (exact nearest neighbours over sentence embeddings, [`vectors`]), and
+//! both at once (reciprocal rank fusion, [`fusion`]); plus the retrieval
+//! benchmark ([`eval`]). Every index here is derived from the library and
+//! can be rebuilt from it.
+
+pub mod documents;
+pub mod eval;
+pub mod fusion;
+pub mod text_index;
+pub mod vectors;
+
+pub use text_index::{IndexError, LexicalHit, TextIndex};
+pub use vectors::VectorIndex;
+
+use crate::embed::{EmbedError, Embedder};
+use crate::library::{Library, LibraryError};
+use std::collections::HashMap;
+
+/// Candidates each side contributes to a fused ranking.
+const FUSION_DEPTH: usize = 100;
+
+/// How to search.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mode {
+    /// Both, fused by reciprocal rank.
+    #[default]
+    Hybrid,
+    /// Words only (BM25).
+    Lexical,
+    /// Meaning only (embeddings).
+    Semantic,
+}
+
+/// Restrictions on results.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filters {
+    /// A category (`cs.CL`) or archive (`cs`).
+    pub category: Option<String>,
+    /// A tag (case-insensitive).
+    pub tag: Option<String>,
+    /// Published in or after this year.
+    pub from_year: Option<u64>,
+    /// Published in or before this year.
+    pub to_year: Option<u64>,
+    /// A reading state: new, in-progress, skimmed, derived, reproduced, finished.
+    pub reading: Option<String>,
+}
+
+impl Filters {
+    /// True when nothing is restricted.
+    pub fn is_empty(&self) -> bool {
+        *self == Filters::default()
+    }
+}
+
+/// One result and why it is there.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchHit {
+    /// Paper id.
+    pub id: String,
+    /// The ranking score: fused (hybrid), BM25 (lexical) or cosine (semantic).
+    pub score: f64,
+    /// Rank and BM25 score in the word ranking, when it matched there.
+    pub lexical: Option<(usize, f32)>,
+    /// Rank and cosine similarity in the meaning ranking, when it ranked there.
+    pub semantic: Option<(usize, f32)>,
+    /// Query words found in the paper.
+    pub matched: Vec<String>,
+    /// A piece of the abstract.
+    pub snippet: String,
+    /// Byte ranges of matched words in `snippet`.
+    pub highlights: Vec<(usize, usize)>,
+}
+
+/// Why a search failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SearchError {
+    /// The full-text index failed.
+    #[error(transparent)]
+    Index(#[from] IndexError),
+    /// The library failed.
+    #[error(transparent)]
+    Library(#[from] LibraryError),
+    /// The model failed.
+    #[error(transparent)]
+    Embed(#[from] EmbedError),
+    /// Semantic search was asked for without a model.
+    #[error(
+        "semantic search needs the embedding model; fetch it once with `litradar model fetch` (word search works without it: --mode lexical)"
+    )]
+    NoModel,
+    /// The paper has no vector yet.
+    #[error("{0} has no embedding yet; run `litradar embed --pending`")]
+    NotEmbedded(String),
+}
+
+/// The semantic side: a model and the library's vectors for it.
+pub struct Semantic<'a> {
+    /// The model, for query vectors.
+    pub model: &'a Embedder,
+    /// Every paper's vector.
+    pub vectors: VectorIndex,
+}
+
+impl<'a> Semantic<'a> {
+    /// Loads the vectors of `model` from the library.
+    pub fn load(lib: &Library, model: &'a Embedder) -> Result<Semantic<'a>, LibraryError> {
+        let v = lib.load_vectors(model.name())?;
+        Ok(Semantic {
+            model,
+            vectors: VectorIndex::new(v.ids, v.data, v.dim),
+        })
+    }
+}
+
+/// Searches one library.
+pub struct Searcher<'a> {
+    lib: &'a Library,
+    text: &'a TextIndex,
+    semantic: Option<Semantic<'a>>,
+}
+
+impl<'a> Searcher<'a> {
+    /// A searcher over the library, its full-text index and, when given, its vectors.
+    pub fn new(
+        lib: &'a Library,
+        text: &'a TextIndex,
+        semantic: Option<Semantic<'a>>,
+    ) -> Searcher<'a> {
+        Searcher {
+            lib,
+            text,
+            semantic,
+        }
+    }
+
+    /// True when semantic search is available.
+    pub fn has_semantic(&self) -> bool {
+        self.semantic.is_some()
+    }
+
+    /// Searches. Hybrid without a model falls back to words.
+    pub fn search(
+        &self,
+        query: &str,
+        mode: Mode,
+        filters: &Filters,
+        limit: usize,
+    ) -> Result<Vec<SearchHit>, SearchError> {
+        let limit = limit.max(1);
+        let mode = match (mode, &self.semantic) {
+            (Mode::Semantic, None) => return Err(SearchError::NoModel),
+            (Mode::Hybrid, None) => Mode::Lexical,
+            (m, _) => m,
+        };
+        let depth = if mode == Mode::Hybrid {
+            FUSION_DEPTH.max(limit)
+        } else {
+            limit
+        };
+        let lexical = if mode == Mode::Semantic {
+            Vec::new()
+        } else {
+            self.text.search(query, filters, depth)?
+        };
+        let semantic = match (&self.semantic, mode) {
+            (Some(s), Mode::Semantic | Mode::Hybrid) => {
+                let q = s.model.embed_query(query)?;
+                self.nearest(s, &q, depth, filters, None)?
+            }
+            _ => Vec::new(),
+        };
+        let hits = match mode {
+            Mode::Lexical => lexical
+                .iter()
+                .enumerate()
+                .map(|(r, h)| from_lexical(r, h))
+                .collect(),
+            Mode::Semantic => semantic
+                .iter()
+                .enumerate()
+                .map(|(r, (id, cos))| SearchHit {
+                    id: id.clone(),
+                    score: f64::from(*cos),
+                    lexical: None,
+                    semantic: Some((r + 1, *cos)),
+                    matched: Vec::new(),
+                    snippet: String::new(),
+                    highlights: Vec::new(),
+                })
+                .take(limit)
+                .collect(),
+            Mode::Hybrid => fuse(&lexical, &semantic, limit),
+        };
+        self.complete(hits, query, limit)
+    }
+
+    /// Papers nearest to a paper by meaning (the paper itself left out).
+    pub fn related(&self, paper_id: &str, limit: usize) -> Result<Vec<SearchHit>, SearchError> {
+        let Some(s) = &self.semantic else {
+            return Err(SearchError::NoModel);
+        };
+        let Some(v) = s.vectors.vector_of(paper_id) else {
+            return Err(SearchError::NotEmbedded(paper_id.to_string()));
+        };
+        let near = self.nearest(s, v, limit.max(1), &Filters::default(), Some(paper_id))?;
+        let hits = near
+            .into_iter()
+            .enumerate()
+            .map(|(r, (id, cos))| SearchHit {
+                id,
+                score: f64::from(cos),
+                lexical: None,
+                semantic: Some((r + 1, cos)),
+                matched: Vec::new(),
+                snippet: String::new(),
+                highlights: Vec::new(),
+            })
+            .collect();
+        self.complete(hits, "", limit)
+    }
+
+    fn nearest(
+        &self,
+        s: &Semantic<'_>,
+        query: &[f32],
+        k: usize,
+        filters: &Filters,
+        exclude: Option<&str>,
+    ) -> Result<Vec<(String, f32)>, SearchError> {
+        let allowed = if filters.is_empty() {
+            None
+        } else {
+            Some(self.text.filtered_ids(filters)?)
+        };
+        let keep = |i: usize| {
+            let id = s.vectors.id(i);
+            exclude != Some(id) && allowed.as_ref().is_none_or(|a| a.contains(id))
+        };
+        Ok(s.vectors
+            .top_k(query, k, &keep)
+            .into_iter()
+            .map(|(i, score)| (s.vectors.id(i).to_string(), score))
+            .collect())
+    }
+
+    /// Fills in snippets and matched words for hits that came only from vectors.
+    fn complete(
+        &self,
+        mut hits: Vec<SearchHit>,
+        query: &str,
+        limit: usize,
+    ) -> Result<Vec<SearchHit>, SearchError> {
+        hits.truncate(limit);
+        let words: Vec<String> = query
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.len() > 2)
+            .map(str::to_lowercase)
+            .collect();
+        for hit in hits.iter_mut().filter(|h| h.snippet.is_empty()) {
+            if let Some(record) = self.lib.get(&hit.id)? {
+                let text =
+                    format!("{} {}", record.paper.title, record.paper.abstract_text).to_lowercase();
+                let present: std::collections::HashSet<&str> =
+                    text.split(|c: char| !c.is_alphanumeric()).collect();
+                hit.matched = words
+                    .iter()
+                    .filter(|w| present.contains(w.as_str()))
+                    .cloned()
+                    .collect();
+                hit.matched.dedup();
+                hit.snippet = lead(&record.paper.abstract_text, 240);
+            }
+        }
+        Ok(hits)
+    }
+}
+
+fn from_lexical(rank: usize, h: &LexicalHit) -> SearchHit {
+    SearchHit {
+        id: h.id.clone(),
+        score: f64::from(h.score),
+        lexical: Some((rank + 1, h.score)),
+        semantic: None,
+        matched: h.matched.clone(),
+        snippet: h.snippet.clone(),
+        highlights: h.highlights.clone(),
+    }
+}
+
+fn fuse(lexical: &[LexicalHit], semantic: &[(String, f32)], limit: usize) -> Vec<SearchHit> {
+    let lex_ids: Vec<String> = lexical.iter().map(|h| h.id.clone()).collect();
+    let sem_ids: Vec<String> = semantic.iter().map(|(id, _)| id.clone()).collect();
+    let by_lex: HashMap<&str, (usize, &LexicalHit)> = lexical
+        .iter()
+        .enumerate()
+        .map(|(r, h)| (h.id.as_str(), (r, h)))
+        .collect();
+    let by_sem: HashMap<&str, (usize, f32)> = semantic
+        .iter()
+        .enumerate()
+        .map(|(r, (id, c))| (id.as_str(), (r, *c)))
+        .collect();
+    fusion::reciprocal_rank_fusion(&[&lex_ids, &sem_ids], fusion::RRF_K)
+        .into_iter()
+        .take(limit)
+        .map(|(id, score)| {
+            let lex = by_lex.get(id.as_str());
+            let mut hit = match lex {
+                Some((r, h)) => from_lexical(*r, h),
+                None => SearchHit {
+                    id: id.clone(),
+                    score: 0.0,
+                    lexical: None,
+                    semantic: None,
+                    matched: Vec::new(),
+                    snippet: String::new(),
+                    highlights: Vec::new(),
+                },
+            };
+            hit.score = score;
+            hit.semantic = by_sem.get(id.as_str()).map(|(r, c)| (r + 1, *c));
+            hit
+        })
+        .collect()
+}
+
+fn lead(text: &str, chars: usize) -> String {
+    match text.char_indices().nth(chars) {
+        Some((i, _)) => {
+            let cut = text[..i].rfind(' ').unwrap_or(i);
+            format!("{}…", &text[..cut])
+        }
+        None => text.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests;

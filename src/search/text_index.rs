@@ -1,0 +1,466 @@
+//! The full-text index (tantivy, BM25): derived from SQLite, kept in the
+//! home, and caught up from the library's change log before each search.
+//! The commit payload records the schema and the last change applied, so a
+//! crash between index and log never loses a change; a missing, corrupt or
+//! outdated index is rebuilt from the library, never trusted.
+
+use super::Filters;
+use super::documents::{self, IndexDoc};
+use crate::library::{Library, LibraryError};
+use std::collections::HashSet;
+use std::ops::Bound;
+use std::path::{Path, PathBuf};
+use tantivy::collector::{DocSetCollector, TopDocs};
+use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, QueryParser, RangeQuery, TermQuery};
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TEXT, TantivyDocument, Value,
+};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{Index, IndexReader, IndexWriter, Term};
+
+/// Bump when the schema changes: older indexes are rebuilt.
+const SCHEMA_VERSION: u32 = 1;
+/// Writer memory budget.
+const WRITER_MEMORY: usize = 50_000_000;
+
+/// Why the index could not be used.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum IndexError {
+    /// tantivy failed.
+    #[error("full-text index: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+    /// The library failed.
+    #[error(transparent)]
+    Library(#[from] LibraryError),
+    /// The query does not parse.
+    #[error(
+        "cannot read the query '{query}': {message} (tantivy query syntax: words, \"phrases\", field:word, +must, -not, AND/OR)"
+    )]
+    Query {
+        /// The query.
+        query: String,
+        /// What tantivy said.
+        message: String,
+    },
+    /// Files could not be removed or created.
+    #[error("full-text index at {0}: {1}")]
+    Io(PathBuf, std::io::Error),
+}
+
+#[derive(Clone, Copy)]
+struct Fields {
+    id: Field,
+    title: Field,
+    abstract_text: Field,
+    authors: Field,
+    categories: Field,
+    archives: Field,
+    tags: Field,
+    tag_exact: Field,
+    notes: Field,
+    year: Field,
+    reading: Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let fields = Fields {
+        id: b.add_text_field("id", STRING | STORED),
+        title: b.add_text_field("title", TEXT | STORED),
+        abstract_text: b.add_text_field("abstract", TEXT | STORED),
+        authors: b.add_text_field("authors", TEXT),
+        categories: b.add_text_field("categories", STRING),
+        archives: b.add_text_field("archive", STRING),
+        tags: b.add_text_field("tags", TEXT),
+        tag_exact: b.add_text_field("tag", STRING),
+        notes: b.add_text_field("notes", TEXT),
+        year: b.add_u64_field("year", INDEXED | FAST),
+        reading: b.add_text_field("reading", STRING),
+    };
+    (b.build(), fields)
+}
+
+/// One lexical hit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LexicalHit {
+    /// Paper id.
+    pub id: String,
+    /// BM25 score.
+    pub score: f32,
+    /// Query terms found in the paper.
+    pub matched: Vec<String>,
+    /// A piece of the abstract (or title) around the matches.
+    pub snippet: String,
+    /// Byte ranges of matches within `snippet`.
+    pub highlights: Vec<(usize, usize)>,
+}
+
+/// An open full-text index.
+pub struct TextIndex {
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+    dir: PathBuf,
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Payload {
+    schema: u32,
+    seq: i64,
+}
+
+impl TextIndex {
+    /// Opens the index in `dir`, rebuilding it when it is missing, corrupt
+    /// or from another schema, then applies the library's pending changes.
+    /// Returns the index and whether it was rebuilt.
+    pub fn open(dir: &Path, lib: &Library) -> Result<(TextIndex, bool), IndexError> {
+        let (schema, fields) = schema();
+        let opened = Index::open_in_dir(dir).ok().filter(|index| {
+            index.schema() == schema && payload(index).is_some_and(|p| p.schema == SCHEMA_VERSION)
+        });
+        let (index, rebuilt) = match opened {
+            Some(index) => (index, false),
+            None => (rebuild(dir, &schema, fields, lib)?, true),
+        };
+        let reader = index.reader()?;
+        let mut this = TextIndex {
+            index,
+            reader,
+            fields,
+            dir: dir.to_path_buf(),
+        };
+        if !rebuilt {
+            this.catch_up(lib)?;
+        }
+        Ok((this, rebuilt))
+    }
+
+    /// Throws the index away and builds it again from the library.
+    pub fn rebuild(dir: &Path, lib: &Library) -> Result<TextIndex, IndexError> {
+        let (schema, fields) = schema();
+        let index = rebuild(dir, &schema, fields, lib)?;
+        let reader = index.reader()?;
+        Ok(TextIndex {
+            index,
+            reader,
+            fields,
+            dir: dir.to_path_buf(),
+        })
+    }
+
+    /// Number of indexed papers.
+    pub fn len(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    /// True when nothing is indexed.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The index folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Applies changes the library logged since the last commit.
+    pub fn catch_up(&mut self, lib: &Library) -> Result<usize, IndexError> {
+        let last = payload(&self.index).map_or(0, |p| p.seq);
+        let (ids, max_seq) = pending_changes(lib, last)?;
+        if ids.is_empty() {
+            return Ok(0);
+        }
+        let mut writer: IndexWriter = match self.index.writer_with_num_threads(1, WRITER_MEMORY) {
+            Ok(w) => w,
+            // Another process is writing; its commit will include these changes.
+            Err(tantivy::TantivyError::LockFailure(..)) => return Ok(0),
+            Err(e) => return Err(e.into()),
+        };
+        for id in &ids {
+            writer.delete_term(Term::from_field_text(self.fields.id, id));
+        }
+        let docs = documents::load(lib, Some(&ids))?;
+        for doc in &docs {
+            writer.add_document(to_document(doc, self.fields))?;
+        }
+        commit(&mut writer, max_seq)?;
+        self.reader.reload()?;
+        prune_changes(lib, max_seq)?;
+        Ok(ids.len())
+    }
+
+    /// BM25 search with tantivy's query syntax, restricted by `filters`.
+    pub fn search(
+        &self,
+        query: &str,
+        filters: &Filters,
+        limit: usize,
+    ) -> Result<Vec<LexicalHit>, IndexError> {
+        let f = self.fields;
+        let mut parser = QueryParser::for_index(
+            &self.index,
+            vec![f.title, f.abstract_text, f.authors, f.tags, f.notes],
+        );
+        parser.set_field_boost(f.title, 2.0);
+        // Half-typed syntax (an open quote while typing) falls back to the
+        // plain words, so search-as-you-type never errors.
+        let parsed = match parser.parse_query(query) {
+            Ok(q) => q,
+            Err(e) => {
+                let plain = plain_words(query);
+                if plain.trim().is_empty() {
+                    return Ok(Vec::new());
+                }
+                parser.parse_query(&plain).map_err(|_| IndexError::Query {
+                    query: query.to_string(),
+                    message: e.to_string(),
+                })?
+            }
+        };
+        let full = self.with_filters(parsed, filters);
+        let searcher = self.reader.searcher();
+        let top = searcher.search(&full, &TopDocs::with_limit(limit.max(1)).order_by_score())?;
+        let mut terms: Vec<String> = Vec::new();
+        full.query_terms(&mut |term, _| {
+            if let Some(text) = term.value().as_str() {
+                if ![f.categories, f.archives, f.tag_exact, f.reading, f.id].contains(&term.field())
+                    && !terms.iter().any(|t| t == text)
+                {
+                    terms.push(text.to_string());
+                }
+            }
+        });
+        let mut snippets = SnippetGenerator::create(&searcher, &*full, f.abstract_text)?;
+        snippets.set_max_num_chars(240);
+        let mut hits = Vec::with_capacity(top.len());
+        for (score, address) in top {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let text_of = |field: Field| -> String {
+                doc.get_first(field)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("")
+                    .to_string()
+            };
+            let id = text_of(f.id);
+            let title = text_of(f.title);
+            let abstract_text = text_of(f.abstract_text);
+            let words = word_set(&format!("{title} {abstract_text}"));
+            let matched: Vec<String> = terms
+                .iter()
+                .filter(|t: &&String| words.contains(String::as_str(t)))
+                .cloned()
+                .collect();
+            let snippet = snippets.snippet_from_doc(&doc);
+            let (snippet_text, highlights) = if snippet.fragment().is_empty() {
+                (lead(&abstract_text, 240), Vec::new())
+            } else {
+                (
+                    snippet.fragment().to_string(),
+                    snippet
+                        .highlighted()
+                        .iter()
+                        .map(|r| (r.start, r.end))
+                        .collect(),
+                )
+            };
+            hits.push(LexicalHit {
+                id,
+                score,
+                matched,
+                snippet: snippet_text,
+                highlights,
+            });
+        }
+        Ok(hits)
+    }
+
+    /// Ids of every paper the filters let through (for semantic search).
+    pub fn filtered_ids(&self, filters: &Filters) -> Result<HashSet<String>, IndexError> {
+        let query = self.with_filters(Box::new(AllQuery), filters);
+        let searcher = self.reader.searcher();
+        let addresses = searcher.search(&query, &DocSetCollector)?;
+        let mut ids = HashSet::with_capacity(addresses.len());
+        for address in addresses {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            if let Some(id) = doc.get_first(self.fields.id).and_then(|v| v.as_str()) {
+                ids.insert(id.to_string());
+            }
+        }
+        Ok(ids)
+    }
+
+    fn with_filters(&self, query: Box<dyn Query>, filters: &Filters) -> Box<dyn Query> {
+        let f = self.fields;
+        let term = |field: Field, text: &str| -> Box<dyn Query> {
+            Box::new(TermQuery::new(
+                Term::from_field_text(field, text),
+                IndexRecordOption::Basic,
+            ))
+        };
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, query)];
+        if let Some(c) = &filters.category {
+            let field = if c.contains('.') {
+                f.categories
+            } else {
+                f.archives
+            };
+            clauses.push((Occur::Must, term(field, c)));
+        }
+        if let Some(t) = &filters.tag {
+            clauses.push((Occur::Must, term(f.tag_exact, &t.trim().to_lowercase())));
+        }
+        if let Some(r) = &filters.reading {
+            clauses.push((Occur::Must, term(f.reading, r)));
+        }
+        if filters.from_year.is_some() || filters.to_year.is_some() {
+            let lower = filters.from_year.map_or(Bound::Unbounded, |y| {
+                Bound::Included(Term::from_field_u64(f.year, y))
+            });
+            let upper = filters.to_year.map_or(Bound::Unbounded, |y| {
+                Bound::Included(Term::from_field_u64(f.year, y))
+            });
+            clauses.push((Occur::Must, Box::new(RangeQuery::new(lower, upper))));
+        }
+        if clauses.len() == 1 {
+            return clauses.remove(0).1;
+        }
+        Box::new(BooleanQuery::new(clauses))
+    }
+}
+
+fn payload(index: &Index) -> Option<Payload> {
+    let metas = index.load_metas().ok()?;
+    serde_json::from_str(metas.payload.as_deref()?).ok()
+}
+
+fn commit(writer: &mut IndexWriter, seq: i64) -> Result<(), IndexError> {
+    let mut prepared = writer.prepare_commit()?;
+    let payload = serde_json::to_string(&Payload {
+        schema: SCHEMA_VERSION,
+        seq,
+    })
+    .unwrap_or_default();
+    prepared.set_payload(&payload);
+    prepared.commit()?;
+    Ok(())
+}
+
+fn pending_changes(lib: &Library, after: i64) -> Result<(HashSet<String>, i64), LibraryError> {
+    let mut stmt = lib
+        .conn()
+        .prepare("SELECT seq, paper_id FROM index_changes WHERE seq > ?1 ORDER BY seq")?;
+    let mut ids = HashSet::new();
+    let mut max = after;
+    for row in stmt.query_map([after], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+    })? {
+        let (seq, id) = row?;
+        max = max.max(seq);
+        ids.insert(id);
+    }
+    Ok((ids, max))
+}
+
+fn prune_changes(lib: &Library, upto: i64) -> Result<(), LibraryError> {
+    lib.conn()
+        .execute("DELETE FROM index_changes WHERE seq <= ?1", [upto])?;
+    Ok(())
+}
+
+fn rebuild(
+    dir: &Path,
+    schema: &Schema,
+    fields: Fields,
+    lib: &Library,
+) -> Result<Index, IndexError> {
+    if dir.exists() {
+        std::fs::remove_dir_all(dir).map_err(|e| IndexError::Io(dir.to_path_buf(), e))?;
+    }
+    std::fs::create_dir_all(dir).map_err(|e| IndexError::Io(dir.to_path_buf(), e))?;
+    let index = Index::create_in_dir(dir, schema.clone())?;
+    // Changes logged from here on are applied by the next catch-up.
+    let seq: i64 = lib
+        .conn()
+        .query_row("SELECT coalesce(max(seq), 0) FROM index_changes", [], |r| {
+            r.get(0)
+        })
+        .map_err(LibraryError::from)?;
+    let mut writer: IndexWriter = index.writer_with_num_threads(1, WRITER_MEMORY)?;
+    for doc in documents::load(lib, None)? {
+        writer.add_document(to_document(&doc, fields))?;
+    }
+    commit(&mut writer, seq)?;
+    prune_changes(lib, seq)?;
+    Ok(index)
+}
+
+fn to_document(doc: &IndexDoc, f: Fields) -> TantivyDocument {
+    let mut d = TantivyDocument::default();
+    d.add_text(f.id, &doc.id);
+    d.add_text(f.title, &doc.title);
+    d.add_text(f.abstract_text, &doc.abstract_text);
+    d.add_text(f.authors, &doc.authors);
+    for c in &doc.categories {
+        d.add_text(f.categories, c);
+    }
+    for a in &doc.archives {
+        d.add_text(f.archives, a);
+    }
+    for t in &doc.tags {
+        d.add_text(f.tags, t);
+        d.add_text(f.tag_exact, t.to_lowercase());
+    }
+    d.add_text(f.notes, &doc.notes);
+    if let Some(y) = doc.year {
+        d.add_u64(f.year, y);
+    }
+    for r in &doc.reading {
+        d.add_text(f.reading, r);
+    }
+    d
+}
+
+/// The query's words with every syntax character removed and the
+/// operators lowercased, so any text parses as a plain bag of words.
+pub fn plain_words(query: &str) -> String {
+    let cleaned: String = query
+        .chars()
+        .map(|c| {
+            if "+-&|!(){}[]^\"~*?:\\/'<>=".contains(c) {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    cleaned
+        .split_whitespace()
+        .map(|w| {
+            if matches!(w, "AND" | "OR" | "NOT" | "IN" | "TO") {
+                w.to_lowercase()
+            } else {
+                w.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Lowercased words, as tantivy's default tokenizer splits them.
+fn word_set(text: &str) -> HashSet<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+fn lead(text: &str, chars: usize) -> String {
+    match text.char_indices().nth(chars) {
+        Some((i, _)) => {
+            let cut = text[..i].rfind(' ').unwrap_or(i);
+            format!("{}…", &text[..cut])
+        }
+        None => text.to_string(),
+    }
+}
