@@ -69,6 +69,11 @@ impl Home {
         self.root.join("library.sqlite3")
     }
 
+    /// The full-text index (derived; rebuilt when missing).
+    pub fn index_dir(&self) -> PathBuf {
+        self.root.join("index")
+    }
+
     /// The settings file.
     pub fn config_file(&self) -> PathBuf {
         self.root.join("config.toml")

@@ -61,6 +61,85 @@ pub enum Command {
     Model(ModelCommand),
     /// Embed papers that need it (--pending), or texts given here.
     Embed(EmbedArgs),
+    /// Search the library by words and meaning.
+    Search(SearchArgs),
+    /// Papers nearest to one paper by meaning.
+    Related(RelatedArgs),
+    /// Rebuild the full-text index from the library (and embed what needs it).
+    Reindex,
+    /// Run a retrieval benchmark in BEIR format (corpus.jsonl, queries.jsonl, qrels/SPLIT.tsv).
+    Eval(EvalArgs),
+}
+
+/// `search`.
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// Words, "phrases", field:word (title, abstract, authors, tags, notes, categories, year), +must, -not.
+    pub query: String,
+    /// How to match.
+    #[arg(long, value_enum, default_value_t = SearchMode::Hybrid)]
+    pub mode: SearchMode,
+    /// Show at most this many.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub limit: usize,
+    /// Only this category (cs.CL) or archive (cs).
+    #[arg(long, value_name = "CATEGORY")]
+    pub category: Option<String>,
+    /// Only papers with this tag.
+    #[arg(long, value_name = "TAG")]
+    pub tag: Option<String>,
+    /// Only papers from this year on.
+    #[arg(long, value_name = "YEAR")]
+    pub from_year: Option<u64>,
+    /// Only papers up to this year.
+    #[arg(long, value_name = "YEAR")]
+    pub to_year: Option<u64>,
+    /// Only papers in this reading state: new, in-progress, skimmed, derived, reproduced, finished.
+    #[arg(long, value_name = "STATE", value_parser = clap::builder::PossibleValuesParser::new(crate::search::documents::READING_STATES))]
+    pub reading: Option<String>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Search modes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SearchMode {
+    /// Words and meaning, fused by reciprocal rank.
+    Hybrid,
+    /// Words only (BM25).
+    Lexical,
+    /// Meaning only (embeddings).
+    Semantic,
+}
+
+/// `related`.
+#[derive(Debug, Args)]
+pub struct RelatedArgs {
+    /// Paper id, URL or citation key.
+    pub id: String,
+    /// Show at most this many.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub limit: usize,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `eval`.
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// The BEIR folder.
+    pub dir: PathBuf,
+    /// Which qrels file: qrels/SPLIT.tsv.
+    #[arg(long, default_value = "test")]
+    pub split: String,
+    /// Modes to evaluate (repeatable; default: all three, or lexical without a model).
+    #[arg(long, value_enum)]
+    pub mode: Vec<SearchMode>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `model ...`.

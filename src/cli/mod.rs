@@ -62,6 +62,10 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Config(a) => commands::config::run(home, a),
         Command::Model(m) => commands::embed::model(home, m),
         Command::Embed(a) => commands::embed::embed(home, a),
+        Command::Search(a) => commands::search::search(home, a),
+        Command::Related(a) => commands::search::related(home, a),
+        Command::Reindex => commands::search::reindex(home),
+        Command::Eval(a) => commands::search::eval(home, a),
     }
 }
 
@@ -71,6 +75,10 @@ fn exit_code(e: &anyhow::Error) -> u8 {
         cause.is::<UsageError>()
             || cause.is::<crate::arxiv::IdError>()
             || cause.is::<crate::arxiv::QueryError>()
+            || matches!(
+                cause.downcast_ref::<crate::search::IndexError>(),
+                Some(crate::search::IndexError::Query { .. })
+            )
     });
     if usage { 2 } else { 1 }
 }

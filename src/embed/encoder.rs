@@ -8,8 +8,8 @@
 
 use super::kernels::{AddBias, BiasGelu, BiasResidualNorm, MaskedSoftmax, layer_norm_row};
 use candle_core::{Device, IndexOp, Result, Tensor};
-use candle_nn::VarBuilder;
 use candle_transformers::models::bert::Config;
+use std::collections::HashMap;
 
 /// Sequences whose attention is computed together.
 const ATTENTION_GROUP: usize = 4;
@@ -45,58 +45,84 @@ fn vec1(t: Tensor) -> Result<Vec<f32>> {
     t.flatten_all()?.to_vec1::<f32>()
 }
 
-/// A linear layer's weight, transposed to (in, out), and its bias.
-fn linear(
-    vb: &VarBuilder,
-    name: &str,
-    inputs: usize,
-    outputs: usize,
-) -> Result<(Tensor, Vec<f32>)> {
-    let w = vb.get((outputs, inputs), &format!("{name}.weight"))?;
-    let b = vec1(vb.get(outputs, &format!("{name}.bias"))?)?;
-    Ok((w.t()?.contiguous()?, b))
+/// The model's tensors, handed out once each so memory is freed as the
+/// encoder takes its own copies.
+struct Weights {
+    tensors: HashMap<String, Tensor>,
+    prefix: &'static str,
 }
 
-fn norm(vb: &VarBuilder, name: &str, size: usize) -> Result<(Vec<f32>, Vec<f32>)> {
-    Ok((
-        vec1(vb.get(size, &format!("{name}.weight"))?)?,
-        vec1(vb.get(size, &format!("{name}.bias"))?)?,
-    ))
+impl Weights {
+    fn take(&mut self, name: &str, shape: &[usize]) -> Result<Tensor> {
+        let key = format!("{}{name}", self.prefix);
+        let t = self
+            .tensors
+            .remove(&key)
+            .ok_or_else(|| candle_core::Error::Msg(format!("the weights lack {key}")))?;
+        if t.dims() != shape {
+            candle_core::bail!("{key} has shape {:?}, expected {shape:?}", t.dims());
+        }
+        Ok(t)
+    }
+
+    fn vector(&mut self, name: &str, size: usize) -> Result<Vec<f32>> {
+        vec1(self.take(name, &[size])?)
+    }
+
+    /// A linear layer's weight, transposed to (in, out), and its bias.
+    fn linear(&mut self, name: &str, inputs: usize, outputs: usize) -> Result<(Tensor, Vec<f32>)> {
+        let w = self.take(&format!("{name}.weight"), &[outputs, inputs])?;
+        let b = self.vector(&format!("{name}.bias"), outputs)?;
+        Ok((w.t()?.contiguous()?, b))
+    }
+
+    fn norm(&mut self, name: &str, size: usize) -> Result<(Vec<f32>, Vec<f32>)> {
+        Ok((
+            self.vector(&format!("{name}.weight"), size)?,
+            self.vector(&format!("{name}.bias"), size)?,
+        ))
+    }
 }
 
 impl CpuBert {
-    /// Loads the weights `BertModel` would load, from the same names.
-    pub fn load(vb: VarBuilder, config: &Config) -> Result<CpuBert> {
-        let vb = if vb.contains_tensor("embeddings.word_embeddings.weight") {
-            vb
+    /// Builds the encoder from the tensors `BertModel` would load, by the
+    /// same names (with or without a `bert.` prefix).
+    pub fn load(
+        tensors: HashMap<String, Tensor>,
+        config: &Config,
+        device: &Device,
+    ) -> Result<CpuBert> {
+        let prefix = if tensors.contains_key("embeddings.word_embeddings.weight") {
+            ""
         } else {
-            vb.pp("bert")
+            "bert."
         };
+        let mut w = Weights { tensors, prefix };
         let h = config.hidden_size;
         let inner = config.intermediate_size;
-        let word = vec1(vb.get((config.vocab_size, h), "embeddings.word_embeddings.weight")?)?;
-        let position = vec1(vb.get(
-            (config.max_position_embeddings, h),
+        let word = vec1(w.take("embeddings.word_embeddings.weight", &[config.vocab_size, h])?)?;
+        let position = vec1(w.take(
             "embeddings.position_embeddings.weight",
+            &[config.max_position_embeddings, h],
         )?)?;
-        let token_type = vec1(vb.get(
-            (config.type_vocab_size, h),
+        let token_type = vec1(w.take(
             "embeddings.token_type_embeddings.weight",
+            &[config.type_vocab_size, h],
         )?)?;
-        let embed_norm = norm(&vb, "embeddings.LayerNorm", h)?;
+        let embed_norm = w.norm("embeddings.LayerNorm", h)?;
         let mut layers = Vec::with_capacity(config.num_hidden_layers);
         for i in 0..config.num_hidden_layers {
-            let l = vb.pp(format!("encoder.layer.{i}"));
-            let (q, qb) = linear(&l, "attention.self.query", h, h)?;
-            let (k, kb) = linear(&l, "attention.self.key", h, h)?;
-            let (v, vb_) = linear(&l, "attention.self.value", h, h)?;
+            let l = format!("encoder.layer.{i}");
+            let (q, qb) = w.linear(&format!("{l}.attention.self.query"), h, h)?;
+            let (k, kb) = w.linear(&format!("{l}.attention.self.key"), h, h)?;
+            let (v, vb) = w.linear(&format!("{l}.attention.self.value"), h, h)?;
             let qkv = Tensor::cat(&[&q, &k, &v], 1)?.contiguous()?;
-            let qkv_bias = [qb, kb, vb_].concat();
-            let (out, out_bias) = linear(&l, "attention.output.dense", h, h)?;
-            let norm1 = norm(&l, "attention.output.LayerNorm", h)?;
-            let (up, up_bias) = linear(&l, "intermediate.dense", h, inner)?;
-            let (down, down_bias) = linear(&l, "output.dense", inner, h)?;
-            let norm2 = norm(&l, "output.LayerNorm", h)?;
+            let qkv_bias = [qb, kb, vb].concat();
+            let (out, out_bias) = w.linear(&format!("{l}.attention.output.dense"), h, h)?;
+            let norm1 = w.norm(&format!("{l}.attention.output.LayerNorm"), h)?;
+            let (up, up_bias) = w.linear(&format!("{l}.intermediate.dense"), h, inner)?;
+            let (down, down_bias) = w.linear(&format!("{l}.output.dense"), inner, h)?;
+            let norm2 = w.norm(&format!("{l}.output.LayerNorm"), h)?;
             layers.push(LayerWeights {
                 qkv,
                 qkv_bias,
@@ -119,7 +145,7 @@ impl CpuBert {
             hidden: h,
             heads: config.num_attention_heads,
             eps: config.layer_norm_eps as f32,
-            device: vb.device().clone(),
+            device: device.clone(),
         })
     }
 

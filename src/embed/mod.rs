@@ -11,6 +11,7 @@ pub mod model;
 pub mod registry;
 pub mod store;
 pub mod tiny;
+mod weights;
 
 pub use device::DeviceChoice;
 pub use model::{Embedder, Engine};

@@ -11,6 +11,13 @@ use candle_transformers::models::bert::{BertModel, Config};
 use std::path::Path;
 use tokenizers::{Encoding, Tokenizer, TruncationParams};
 
+/// A one-thread pool for latency-bound work (built once).
+fn single_thread_pool() -> Option<&'static rayon::ThreadPool> {
+    static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| rayon::ThreadPoolBuilder::new().num_threads(1).build().ok())
+        .as_ref()
+}
+
 /// Reads config.json, filling in the settings that only matter for
 /// training (dropout, initialisation) when a model leaves them out.
 fn bert_config(text: &str) -> Result<Config, serde_json::Error> {
@@ -108,14 +115,16 @@ impl Embedder {
             }))
             .map_err(|e| bad("tokenizer.json", &e))?;
         tokenizer.with_padding(None);
-        let weights = std::fs::read(dir.join("model.safetensors"))
-            .map_err(|e| bad("model.safetensors", &e))?;
-        // f32: half precision BERT on CPU overflows candle's attention mask.
-        let vb = VarBuilder::from_buffered_safetensors(weights, DType::F32, device)
+        let tensors = super::weights::load(&dir.join("model.safetensors"), device)
             .map_err(|e| bad("model.safetensors", &e))?;
         let encoder = if device.is_cpu() && engine == Engine::Auto {
-            Encoder::Cpu(CpuBert::load(vb, &config).map_err(|e| bad("model.safetensors", &e))?)
+            Encoder::Cpu(
+                CpuBert::load(tensors, &config, device)
+                    .map_err(|e| bad("model.safetensors", &e))?,
+            )
         } else {
+            // f32: half precision BERT on CPU overflows candle's attention mask.
+            let vb = VarBuilder::from_tensors(tensors, DType::F32, device);
             Encoder::Reference(
                 BertModel::load(vb, &config).map_err(|e| bad("model.safetensors", &e))?,
             )
@@ -188,7 +197,13 @@ impl Embedder {
     /// Embeds a search query, with the model's query prefix.
     pub fn embed_query(&self, query: &str) -> Result<Vec<f32>, EmbedError> {
         let text = format!("{}{query}", self.layout.query_prefix);
-        let mut v = self.embed(&[text.as_str()], 1, &mut |_| {})?;
+        // A query is a handful of tokens: waking a second thread for each
+        // small matrix product costs more than it saves.
+        let run = || self.embed(&[text.as_str()], 1, &mut |_| {});
+        let mut v = match single_thread_pool() {
+            Some(pool) => pool.install(run)?,
+            None => run()?,
+        };
         Ok(v.remove(0))
     }
 

@@ -100,23 +100,41 @@ impl Library {
 
     /// Every vector of `model`, for the in-memory index.
     pub fn load_vectors(&self, model: &str) -> Result<Vectors, LibraryError> {
+        // Sized up front: growing a 150 MB matrix by doubling would need
+        // half again as much memory at the peak.
+        let (count, dim): (usize, usize) = self.conn().query_row(
+            "SELECT count(*), coalesce(max(dim), 0) FROM embeddings WHERE model = ?1",
+            [model],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
         let mut stmt = self.conn().prepare(
             "SELECT paper_id, dim, vector FROM embeddings WHERE model = ?1 ORDER BY paper_id",
         )?;
         let mut rows = stmt.query([model])?;
-        let mut out = Vectors::default();
+        let mut out = Vectors {
+            ids: Vec::with_capacity(count),
+            data: Vec::with_capacity(count * dim),
+            dim,
+        };
         while let Some(row) = rows.next()? {
             let id: String = row.get(0)?;
-            let dim: usize = row.get(1)?;
-            let blob: Vec<u8> = row.get(2)?;
-            if blob.len() != dim * 4 || (out.dim != 0 && out.dim != dim) {
+            let row_dim: usize = row.get(1)?;
+            let rusqlite::types::ValueRef::Blob(blob) = row.get_ref(2)? else {
+                return Err(LibraryError::Corrupt(
+                    id,
+                    format!("a {model} vector is not a blob"),
+                ));
+            };
+            if row_dim != dim || blob.len() != dim * 4 {
                 return Err(LibraryError::Corrupt(
                     id,
                     format!("a {model} vector has the wrong size"),
                 ));
             }
-            out.dim = dim;
-            out.data.extend(from_blob(&blob));
+            out.data.extend(
+                blob.chunks_exact(4)
+                    .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])),
+            );
             out.ids.push(id);
         }
         Ok(out)

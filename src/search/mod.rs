@@ -160,18 +160,34 @@ impl<'a> Searcher<'a> {
         } else {
             limit
         };
-        let lexical = if mode == Mode::Semantic {
-            Vec::new()
-        } else {
-            self.text.search(query, filters, depth)?
-        };
-        let semantic = match (&self.semantic, mode) {
-            (Some(s), Mode::Semantic | Mode::Hybrid) => {
-                let q = s.model.embed_query(query)?;
-                self.nearest(s, &q, depth, filters, None)?
-            }
-            _ => Vec::new(),
-        };
+        // Words are ranked on another thread while this one embeds the query
+        // and scans the vectors.
+        let (lexical, semantic) = std::thread::scope(|scope| {
+            let words = (mode != Mode::Semantic)
+                .then(|| scope.spawn(|| self.text.search(query, filters, depth)));
+            let meaning = match (&self.semantic, mode) {
+                (Some(s), Mode::Semantic | Mode::Hybrid) => s
+                    .model
+                    .embed_query(query)
+                    .map_err(SearchError::from)
+                    .and_then(|q| self.nearest(s, &q, depth, filters, None)),
+                _ => Ok(Vec::new()),
+            };
+            let words = match words {
+                Some(handle) => handle
+                    .join()
+                    .unwrap_or_else(|_| {
+                        Err(IndexError::Query {
+                            query: query.to_string(),
+                            message: "the word search failed".into(),
+                        })
+                    })
+                    .map_err(SearchError::from),
+                None => Ok(Vec::new()),
+            };
+            (words, meaning)
+        });
+        let (lexical, semantic) = (lexical?, semantic?);
         let hits = match mode {
             Mode::Lexical => lexical
                 .iter()
@@ -194,7 +210,7 @@ impl<'a> Searcher<'a> {
                 .collect(),
             Mode::Hybrid => fuse(&lexical, &semantic, limit),
         };
-        self.complete(hits, query, limit)
+        self.complete(hits, query, filters, limit)
     }
 
     /// Papers nearest to a paper by meaning (the paper itself left out).
@@ -219,7 +235,7 @@ impl<'a> Searcher<'a> {
                 highlights: Vec::new(),
             })
             .collect();
-        self.complete(hits, "", limit)
+        self.complete(hits, "", &Filters::default(), limit)
     }
 
     fn nearest(
@@ -247,20 +263,50 @@ impl<'a> Searcher<'a> {
     }
 
     /// Fills in snippets and matched words for hits that came only from vectors.
+    /// Fills in snippets and matched words: from the word index for hits it
+    /// ranked, from the abstract for hits that came only from vectors.
     fn complete(
         &self,
         mut hits: Vec<SearchHit>,
         query: &str,
+        filters: &Filters,
         limit: usize,
     ) -> Result<Vec<SearchHit>, SearchError> {
         hits.truncate(limit);
+        let mut records = Vec::with_capacity(hits.len());
+        for hit in &hits {
+            records.push(self.lib.get(&hit.id)?);
+        }
+        let lexical: Vec<(&str, &str, &str)> = hits
+            .iter()
+            .zip(&records)
+            .filter(|(h, _)| h.lexical.is_some())
+            .filter_map(|(h, r)| {
+                r.as_ref().map(|r| {
+                    (
+                        h.id.as_str(),
+                        r.paper.title.as_str(),
+                        r.paper.abstract_text.as_str(),
+                    )
+                })
+            })
+            .collect();
+        let explained = if lexical.is_empty() {
+            Vec::new()
+        } else {
+            self.text.explain(query, filters, &lexical)?
+        };
         let words: Vec<String> = query
             .split(|c: char| !c.is_alphanumeric())
             .filter(|w| w.len() > 2)
             .map(str::to_lowercase)
             .collect();
-        for hit in hits.iter_mut().filter(|h| h.snippet.is_empty()) {
-            if let Some(record) = self.lib.get(&hit.id)? {
+        for (hit, record) in hits.iter_mut().zip(&records) {
+            if let Some(e) = explained.iter().find(|e| e.id == hit.id) {
+                hit.matched = e.matched.clone();
+                hit.snippet = e.snippet.clone();
+                hit.highlights = e.highlights.clone();
+            } else if let Some(record) = record {
                 let text =
                     format!("{} {}", record.paper.title, record.paper.abstract_text).to_lowercase();
                 let present: std::collections::HashSet<&str> =

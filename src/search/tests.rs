@@ -37,8 +37,11 @@ fn words_find_papers_with_why_and_a_snippet() {
     assert!(!hits[0].snippet.is_empty());
     for (start, end) in &hits[0].highlights {
         let word = hits[0].snippet[*start..*end].to_lowercase();
+        // Stemmed: "adaptation" also matches "adapters".
         assert!(
-            ["low", "rank", "adaptation"].contains(&word.as_str()),
+            ["low", "rank", "adapt"]
+                .iter()
+                .any(|stem| word.starts_with(stem)),
             "{word}"
         );
     }

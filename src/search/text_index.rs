@@ -13,13 +13,17 @@ use std::path::{Path, PathBuf};
 use tantivy::collector::{DocSetCollector, TopDocs};
 use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, QueryParser, RangeQuery, TermQuery};
 use tantivy::schema::{
-    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TEXT, TantivyDocument, Value,
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TEXT, TantivyDocument,
+    TextFieldIndexing, TextOptions, Value,
 };
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{Index, IndexReader, IndexWriter, Term};
 
 /// Bump when the schema changes: older indexes are rebuilt.
-const SCHEMA_VERSION: u32 = 1;
+const SCHEMA_VERSION: u32 = 4;
+/// The analyzer for prose: words, lowercased, English stop words dropped,
+/// English stems.
+const PROSE_ANALYZER: &str = "litradar_en";
 /// Writer memory budget.
 const WRITER_MEMORY: usize = 50_000_000;
 
@@ -63,18 +67,25 @@ struct Fields {
     reading: Field,
 }
 
+/// Prose is stemmed (English), so "adaptation" finds "adapting"; names
+/// and tags are only lowercased.
 fn schema() -> (Schema, Fields) {
+    let stemmed = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(PROSE_ANALYZER)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
     let mut b = Schema::builder();
     let fields = Fields {
         id: b.add_text_field("id", STRING | STORED),
-        title: b.add_text_field("title", TEXT | STORED),
-        abstract_text: b.add_text_field("abstract", TEXT | STORED),
+        title: b.add_text_field("title", stemmed.clone()),
+        abstract_text: b.add_text_field("abstract", stemmed.clone()),
         authors: b.add_text_field("authors", TEXT),
         categories: b.add_text_field("categories", STRING),
         archives: b.add_text_field("archive", STRING),
         tags: b.add_text_field("tags", TEXT),
         tag_exact: b.add_text_field("tag", STRING),
-        notes: b.add_text_field("notes", TEXT),
+        notes: b.add_text_field("notes", stemmed),
         year: b.add_u64_field("year", INDEXED | FAST),
         reading: b.add_text_field("reading", STRING),
     };
@@ -117,6 +128,7 @@ impl TextIndex {
     pub fn open(dir: &Path, lib: &Library) -> Result<(TextIndex, bool), IndexError> {
         let (schema, fields) = schema();
         let opened = Index::open_in_dir(dir).ok().filter(|index| {
+            register_analyzers(index);
             index.schema() == schema && payload(index).is_some_and(|p| p.schema == SCHEMA_VERSION)
         });
         let (index, rebuilt) = match opened {
@@ -190,19 +202,61 @@ impl TextIndex {
         Ok(ids.len())
     }
 
-    /// BM25 search with tantivy's query syntax, restricted by `filters`.
+    /// BM25 search with tantivy's query syntax, restricted by `filters`:
+    /// the best `limit` papers with their scores (see [`explain`](Self::explain)
+    /// for why each matched).
     pub fn search(
         &self,
         query: &str,
         filters: &Filters,
         limit: usize,
     ) -> Result<Vec<LexicalHit>, IndexError> {
+        let Some(full) = self.parse(query, filters)? else {
+            return Ok(Vec::new());
+        };
+        let searcher = self.reader.searcher();
+        let top = searcher.search(&full, &TopDocs::with_limit(limit.max(1)).order_by_score())?;
+        let mut hits = Vec::with_capacity(top.len());
+        for (score, address) in top {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            hits.push(LexicalHit {
+                id: text_of(&doc, self.fields.id),
+                score,
+                matched: Vec::new(),
+                snippet: String::new(),
+                highlights: Vec::new(),
+            });
+        }
+        Ok(hits)
+    }
+
+    /// Why papers match `query`: the words of each (title, abstract) that
+    /// the query's terms stand for, and a snippet of the abstract with them
+    /// highlighted. The texts come from the library (the index keeps only ids).
+    pub fn explain(
+        &self,
+        query: &str,
+        filters: &Filters,
+        papers: &[(&str, &str, &str)],
+    ) -> Result<Vec<LexicalHit>, IndexError> {
+        let Some(full) = self.parse(query, filters)? else {
+            return Ok(Vec::new());
+        };
+        let searcher = self.reader.searcher();
+        let mut explainer = Explainer::new(self, &searcher, &*full)?;
+        Ok(papers
+            .iter()
+            .map(|(id, title, abstract_text)| explainer.describe(id, title, abstract_text))
+            .collect())
+    }
+
+    /// The query with filters; `None` when nothing searchable is left.
+    fn parse(&self, query: &str, filters: &Filters) -> Result<Option<Box<dyn Query>>, IndexError> {
         let f = self.fields;
-        let mut parser = QueryParser::for_index(
+        let parser = QueryParser::for_index(
             &self.index,
             vec![f.title, f.abstract_text, f.authors, f.tags, f.notes],
         );
-        parser.set_field_boost(f.title, 2.0);
         // Half-typed syntax (an open quote while typing) falls back to the
         // plain words, so search-as-you-type never errors.
         let parsed = match parser.parse_query(query) {
@@ -210,7 +264,7 @@ impl TextIndex {
             Err(e) => {
                 let plain = plain_words(query);
                 if plain.trim().is_empty() {
-                    return Ok(Vec::new());
+                    return Ok(None);
                 }
                 parser.parse_query(&plain).map_err(|_| IndexError::Query {
                     query: query.to_string(),
@@ -218,61 +272,7 @@ impl TextIndex {
                 })?
             }
         };
-        let full = self.with_filters(parsed, filters);
-        let searcher = self.reader.searcher();
-        let top = searcher.search(&full, &TopDocs::with_limit(limit.max(1)).order_by_score())?;
-        let mut terms: Vec<String> = Vec::new();
-        full.query_terms(&mut |term, _| {
-            if let Some(text) = term.value().as_str() {
-                if ![f.categories, f.archives, f.tag_exact, f.reading, f.id].contains(&term.field())
-                    && !terms.iter().any(|t| t == text)
-                {
-                    terms.push(text.to_string());
-                }
-            }
-        });
-        let mut snippets = SnippetGenerator::create(&searcher, &*full, f.abstract_text)?;
-        snippets.set_max_num_chars(240);
-        let mut hits = Vec::with_capacity(top.len());
-        for (score, address) in top {
-            let doc: TantivyDocument = searcher.doc(address)?;
-            let text_of = |field: Field| -> String {
-                doc.get_first(field)
-                    .and_then(|v| v.as_str())
-                    .unwrap_or("")
-                    .to_string()
-            };
-            let id = text_of(f.id);
-            let title = text_of(f.title);
-            let abstract_text = text_of(f.abstract_text);
-            let words = word_set(&format!("{title} {abstract_text}"));
-            let matched: Vec<String> = terms
-                .iter()
-                .filter(|t: &&String| words.contains(String::as_str(t)))
-                .cloned()
-                .collect();
-            let snippet = snippets.snippet_from_doc(&doc);
-            let (snippet_text, highlights) = if snippet.fragment().is_empty() {
-                (lead(&abstract_text, 240), Vec::new())
-            } else {
-                (
-                    snippet.fragment().to_string(),
-                    snippet
-                        .highlighted()
-                        .iter()
-                        .map(|r| (r.start, r.end))
-                        .collect(),
-                )
-            };
-            hits.push(LexicalHit {
-                id,
-                score,
-                matched,
-                snippet: snippet_text,
-                highlights,
-            });
-        }
-        Ok(hits)
+        Ok(Some(self.with_filters(parsed, filters)))
     }
 
     /// Ids of every paper the filters let through (for semantic search).
@@ -329,6 +329,96 @@ impl TextIndex {
     }
 }
 
+/// Registers the prose analyzer (indexes do not store analyzers, so every
+/// opened index needs it).
+fn register_analyzers(index: &Index) {
+    use tantivy::tokenizer::{
+        Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, StopWordFilter,
+        TextAnalyzer,
+    };
+    let mut builder = TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .dynamic();
+    if let Some(stop) = StopWordFilter::new(Language::English) {
+        builder = builder.filter_dynamic(stop);
+    }
+    let analyzer = builder
+        .filter_dynamic(Stemmer::new(Language::English))
+        .build();
+    index.tokenizers().register(PROSE_ANALYZER, analyzer);
+}
+
+fn text_of(doc: &TantivyDocument, field: Field) -> String {
+    doc.get_first(field)
+        .and_then(|v| v.as_str())
+        .unwrap_or("")
+        .to_string()
+}
+
+/// Turns a hit into words matched and a snippet.
+struct Explainer {
+    terms: Vec<String>,
+    snippets: SnippetGenerator,
+    analyzer: tantivy::tokenizer::TextAnalyzer,
+}
+
+impl Explainer {
+    fn new(
+        index: &TextIndex,
+        searcher: &tantivy::Searcher,
+        query: &dyn Query,
+    ) -> Result<Explainer, IndexError> {
+        let f = index.fields;
+        let mut terms: Vec<String> = Vec::new();
+        query.query_terms(&mut |term, _| {
+            if let Some(text) = term.value().as_str() {
+                if ![f.categories, f.archives, f.tag_exact, f.reading, f.id].contains(&term.field())
+                    && !terms.iter().any(|t| t == text)
+                {
+                    terms.push(text.to_string());
+                }
+            }
+        });
+        let mut snippets = SnippetGenerator::create(searcher, query, f.abstract_text)?;
+        snippets.set_max_num_chars(240);
+        let analyzer = index.index.tokenizer_for_field(f.abstract_text)?;
+        Ok(Explainer {
+            terms,
+            snippets,
+            analyzer,
+        })
+    }
+
+    fn describe(&mut self, id: &str, title: &str, abstract_text: &str) -> LexicalHit {
+        let matched = matched_words(
+            &mut self.analyzer,
+            &format!("{title} {abstract_text}"),
+            &self.terms,
+        );
+        let snippet = self.snippets.snippet(abstract_text);
+        let (snippet, highlights) = if snippet.fragment().is_empty() {
+            (lead(abstract_text, 240), Vec::new())
+        } else {
+            (
+                snippet.fragment().to_string(),
+                snippet
+                    .highlighted()
+                    .iter()
+                    .map(|r| (r.start, r.end))
+                    .collect(),
+            )
+        };
+        LexicalHit {
+            id: id.to_string(),
+            score: 0.0,
+            matched,
+            snippet,
+            highlights,
+        }
+    }
+}
+
 fn payload(index: &Index) -> Option<Payload> {
     let metas = index.load_metas().ok()?;
     serde_json::from_str(metas.payload.as_deref()?).ok()
@@ -379,6 +469,7 @@ fn rebuild(
     }
     std::fs::create_dir_all(dir).map_err(|e| IndexError::Io(dir.to_path_buf(), e))?;
     let index = Index::create_in_dir(dir, schema.clone())?;
+    register_analyzers(&index);
     // Changes logged from here on are applied by the next catch-up.
     let seq: i64 = lib
         .conn()
@@ -447,12 +538,26 @@ pub fn plain_words(query: &str) -> String {
         .join(" ")
 }
 
-/// Lowercased words, as tantivy's default tokenizer splits them.
-fn word_set(text: &str) -> HashSet<String> {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect()
+/// The words of `text` (as written) whose analysed form is one of the
+/// query's terms: "adaptation" for the stemmed term "adapt".
+fn matched_words(
+    analyzer: &mut tantivy::tokenizer::TextAnalyzer,
+    text: &str,
+    terms: &[String],
+) -> Vec<String> {
+    let mut found: Vec<String> = Vec::new();
+    let mut seen_terms: HashSet<&str> = HashSet::new();
+    let mut stream = analyzer.token_stream(text);
+    while let Some(token) = stream.next() {
+        if let Some(term) = terms.iter().find(|t| **t == token.text) {
+            if seen_terms.insert(term.as_str()) {
+                if let Some(word) = text.get(token.offset_from..token.offset_to) {
+                    found.push(word.to_lowercase());
+                }
+            }
+        }
+    }
+    found
 }
 
 fn lead(text: &str, chars: usize) -> String {

@@ -7,5 +7,6 @@ mod demo;
 mod fetch;
 mod library;
 mod read;
+mod search;
 mod transfer;
 mod watch;

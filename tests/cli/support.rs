@@ -17,6 +17,10 @@ use std::time::{Duration, Instant};
 pub struct Request {
     /// When it arrived.
     pub at: Instant,
+    /// The path, without the query.
+    pub path: String,
+    /// Headers, names lowercased.
+    pub headers: HashMap<String, String>,
     /// Decoded query parameters.
     pub params: HashMap<String, String>,
     /// The User-Agent header.
@@ -33,6 +37,8 @@ impl Request {
 pub enum Reply {
     /// A status and a body.
     Body(u16, String),
+    /// A status, extra headers and raw bytes.
+    Raw(u16, Vec<(String, String)>, Vec<u8>),
     /// A recorded response from tests/fixtures/arxiv with HTTP 200.
     Fixture(&'static str),
 }
@@ -108,6 +114,7 @@ fn serve(stream: TcpStream, log: &Mutex<Vec<Request>>, handler: &Handler) {
         return;
     }
     let mut user_agent = String::new();
+    let mut headers = HashMap::new();
     loop {
         let mut line = String::new();
         if reader.read_line(&mut line).is_err() || line.trim().is_empty() {
@@ -117,6 +124,7 @@ fn serve(stream: TcpStream, log: &Mutex<Vec<Request>>, handler: &Handler) {
             if name.eq_ignore_ascii_case("user-agent") {
                 user_agent = value.trim().to_string();
             }
+            headers.insert(name.trim().to_lowercase(), value.trim().to_string());
         }
     }
     let target = request_line.split_whitespace().nth(1).unwrap_or("");
@@ -128,6 +136,8 @@ fn serve(stream: TcpStream, log: &Mutex<Vec<Request>>, handler: &Handler) {
         .collect();
     let request = Request {
         at,
+        path: target.split('?').next().unwrap_or("").to_string(),
+        headers,
         params,
         user_agent,
     };
@@ -136,24 +146,31 @@ fn serve(stream: TcpStream, log: &Mutex<Vec<Request>>, handler: &Handler) {
         log.push(request.clone());
         log.len() - 1
     };
-    let (status, body) = match handler(&request, index) {
-        Reply::Body(status, body) => (status, body),
-        Reply::Fixture(name) => (200, fixture(name)),
+    let (status, extra, body) = match handler(&request, index) {
+        Reply::Body(status, body) => (status, Vec::new(), body.into_bytes()),
+        Reply::Raw(status, extra, body) => (status, extra, body),
+        Reply::Fixture(name) => (200, Vec::new(), fixture(name).into_bytes()),
     };
     let reason = match status {
         200 => "OK",
         400 => "Bad Request",
+        206 => "Partial Content",
+        404 => "Not Found",
         429 => "Too Many Requests",
         503 => "Service Unavailable",
         _ => "Status",
     };
     let mut stream = reader.into_inner();
-    let head = format!(
-        "HTTP/1.1 {status} {reason}\r\nContent-Type: application/atom+xml; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+    let mut head = format!(
+        "HTTP/1.1 {status} {reason}\r\nContent-Type: application/atom+xml; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n",
         body.len()
     );
+    for (name, value) in extra {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
     let _ = stream.write_all(head.as_bytes());
-    let _ = stream.write_all(body.as_bytes());
+    let _ = stream.write_all(&body);
     let _ = stream.flush();
     // Drain anything left so the client sees a clean close.
     let _ = stream.set_read_timeout(Some(Duration::from_millis(50)));
@@ -281,6 +298,9 @@ impl Home {
             )
             .env_remove("NO_COLOR")
             .env_remove("VISUAL")
+            .env_remove("LITRADAR_DEVICE")
+            .env_remove("HF_ENDPOINT")
+            .env("LITRADAR_MODELS_DIR", self.path().join("models"))
             .env("EDITOR", "false")
             .envs(env.iter().copied())
             .stdin(if stdin.is_some() {

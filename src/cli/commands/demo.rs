@@ -13,6 +13,10 @@ use std::io::Write;
 pub fn run(home: &super::Context, args: DemoArgs) -> anyhow::Result<()> {
     let demo = home.demo();
     demo.ensure()?;
+    // The demo runs with the user's settings (model, device, arXiv mirror).
+    if !demo.config_file().exists() && home.config_file().exists() {
+        std::fs::copy(home.config_file(), demo.config_file())?;
+    }
     let mut lib = Library::open(&demo.database()).with_context(|| {
         format!(
             "cannot open the demo library at {}",

@@ -7,6 +7,7 @@ pub mod embed;
 pub mod fetch;
 pub mod papers;
 pub mod read;
+pub mod search;
 pub mod transfer;
 pub mod watch;
 
