@@ -11,6 +11,8 @@ use candle_core::{Device, IndexOp, Result, Tensor};
 use candle_transformers::models::bert::Config;
 use std::collections::HashMap;
 
+/// Rows of the feed-forward block computed together.
+const FFN_ROWS: usize = 1024;
 /// Sequences whose attention is computed together.
 const ATTENTION_GROUP: usize = 4;
 
@@ -149,6 +151,80 @@ impl CpuBert {
         })
     }
 
+    /// Attention for every sequence, a few sequences per step. The steps
+    /// are small matrix products that one core does best alone, so the
+    /// cores take alternate steps instead of splitting each one.
+    fn attention(
+        &self,
+        q: &Tensor,
+        k: &Tensor,
+        v: &Tensor,
+        lengths: &[usize],
+        width: usize,
+        scale: f32,
+    ) -> Result<Vec<Tensor>> {
+        let rows = lengths.len();
+        let starts: Vec<usize> = (0..rows).step_by(ATTENTION_GROUP).collect();
+        let step = |start: usize| -> Result<Tensor> {
+            let n = ATTENTION_GROUP.min(rows - start);
+            let (qg, kg, vg) = (
+                q.narrow(0, start, n)?,
+                k.narrow(0, start, n)?,
+                v.narrow(0, start, n)?,
+            );
+            let scores = qg.matmul(&kg.t()?)?;
+            scores.inplace_op1(&MaskedSoftmax {
+                scale,
+                lengths: &lengths[start..start + n],
+                heads: self.heads,
+                width,
+                parallel: false,
+            })?;
+            scores.matmul(&vg)
+        };
+        let workers = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(starts.len());
+        if workers <= 1 {
+            return starts.iter().map(|&s| step(s)).collect();
+        }
+        let mut results: Vec<Option<Result<Tensor>>> = (0..starts.len()).map(|_| None).collect();
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..workers)
+                .map(|w| {
+                    let (starts, step) = (&starts, &step);
+                    scope.spawn(move || {
+                        let run = || -> Vec<(usize, Result<Tensor>)> {
+                            (w..starts.len())
+                                .step_by(workers)
+                                .map(|i| (i, step(starts[i])))
+                                .collect()
+                        };
+                        match super::model::single_thread_pool() {
+                            Some(pool) => pool.install(run),
+                            None => run(),
+                        }
+                    })
+                })
+                .collect();
+            for handle in handles {
+                if let Ok(done) = handle.join() {
+                    for (i, r) in done {
+                        results[i] = Some(r);
+                    }
+                }
+            }
+        });
+        results
+            .into_iter()
+            .map(|r| {
+                r.unwrap_or_else(|| {
+                    Err(candle_core::Error::Msg("an attention worker failed".into()))
+                })
+            })
+            .collect()
+    }
+
     /// Hidden states of the last layer, (rows·width, hidden) flattened, for
     /// token id sequences padded to `width`.
     pub fn forward(&self, sequences: &[&[u32]], width: usize) -> Result<Vec<f32>> {
@@ -185,23 +261,7 @@ impl CpuBert {
             let part =
                 |i: usize| -> Result<Tensor> { qkv.i((.., .., i))?.transpose(1, 2)?.contiguous() };
             let (q, k, v) = (part(0)?, part(1)?, part(2)?);
-            let mut contexts = Vec::with_capacity(rows.div_ceil(ATTENTION_GROUP));
-            for start in (0..rows).step_by(ATTENTION_GROUP) {
-                let n = ATTENTION_GROUP.min(rows - start);
-                let (qg, kg, vg) = (
-                    q.narrow(0, start, n)?,
-                    k.narrow(0, start, n)?,
-                    v.narrow(0, start, n)?,
-                );
-                let scores = qg.matmul(&kg.t()?)?;
-                scores.inplace_op1(&MaskedSoftmax {
-                    scale,
-                    lengths: &lengths[start..start + n],
-                    heads: self.heads,
-                    width,
-                })?;
-                contexts.push(scores.matmul(&vg)?);
-            }
+            let contexts = self.attention(&q, &k, &v, &lengths, width, scale)?;
             let context = Tensor::cat(&contexts, 0)?
                 .transpose(1, 2)?
                 .contiguous()?
@@ -216,19 +276,31 @@ impl CpuBert {
                     eps: self.eps,
                 },
             )?;
-            let up = attended.matmul(&layer.up)?;
-            up.inplace_op1(&BiasGelu(&layer.up_bias))?;
-            let down = up.matmul(&layer.down)?;
-            down.inplace_op2(
-                &attended,
-                &BiasResidualNorm {
-                    bias: &layer.down_bias,
-                    gamma: &layer.norm2.0,
-                    beta: &layer.norm2.1,
-                    eps: self.eps,
-                },
-            )?;
-            x = down;
+            // The feed-forward block in slices of rows: its 4x-wide middle
+            // stays small enough to be reused by the allocator and to sit
+            // in cache for the GELU pass (a whole batch's is ~46 MB).
+            let mut outputs = Vec::with_capacity(attended.dim(0)?.div_ceil(FFN_ROWS));
+            for start in (0..attended.dim(0)?).step_by(FFN_ROWS) {
+                let part = attended.narrow(0, start, FFN_ROWS.min(attended.dim(0)? - start))?;
+                let up = part.matmul(&layer.up)?;
+                up.inplace_op1(&BiasGelu(&layer.up_bias))?;
+                let down = up.matmul(&layer.down)?;
+                down.inplace_op2(
+                    &part,
+                    &BiasResidualNorm {
+                        bias: &layer.down_bias,
+                        gamma: &layer.norm2.0,
+                        beta: &layer.norm2.1,
+                        eps: self.eps,
+                    },
+                )?;
+                outputs.push(down);
+            }
+            x = if outputs.len() == 1 {
+                outputs.remove(0)
+            } else {
+                Tensor::cat(&outputs, 0)?
+            };
         }
         x.flatten_all()?.to_vec1::<f32>()
     }

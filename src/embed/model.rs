@@ -12,7 +12,7 @@ use std::path::Path;
 use tokenizers::{Encoding, Tokenizer, TruncationParams};
 
 /// A one-thread pool for latency-bound work (built once).
-fn single_thread_pool() -> Option<&'static rayon::ThreadPool> {
+pub(super) fn single_thread_pool() -> Option<&'static rayon::ThreadPool> {
     static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
     POOL.get_or_init(|| rayon::ThreadPoolBuilder::new().num_threads(1).build().ok())
         .as_ref()
