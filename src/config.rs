@@ -22,6 +22,30 @@ pub struct Config {
     pub reading: ReadingSettings,
     /// The embedding model for semantic search.
     pub embed: EmbedSettings,
+    /// The technology radar.
+    pub radar: RadarSettings,
+}
+
+/// `[radar]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RadarSettings {
+    /// Planned share of reading time per ring, centre first, in percent.
+    pub plan: Vec<u32>,
+    /// Editions without reassessment after which a blip is flagged stale.
+    pub stale_after: usize,
+    /// Months `radar trends` and `radar budget` look back by default.
+    pub months: usize,
+}
+
+impl Default for RadarSettings {
+    fn default() -> Self {
+        RadarSettings {
+            plan: vec![70, 20, 10],
+            stale_after: 3,
+            months: 6,
+        }
+    }
 }
 
 /// `[embed]`.
@@ -205,6 +229,15 @@ impl Config {
                 client::MAX_PAGE_SIZE
             ));
         }
+        if config.radar.plan.is_empty() || config.radar.plan.iter().sum::<u32>() != 100 {
+            return Err(format!(
+                "[radar] plan: the shares per ring must add up to 100, not {}",
+                config.radar.plan.iter().sum::<u32>()
+            ));
+        }
+        if config.radar.stale_after == 0 || config.radar.months == 0 {
+            return Err("[radar] stale_after and months must be at least 1".into());
+        }
         if config.embed.batch == 0 {
             return Err("[embed] batch must be at least 1".into());
         }
@@ -281,7 +314,7 @@ mod tests {
         assert_eq!(c.arxiv.page_size, 100);
         assert_eq!(c.watch, WatchSettings::default());
         // Sections of later versions do not break older builds.
-        assert!(Config::parse("[radar]\nrings = 3\n").is_ok());
+        assert!(Config::parse("[later_section]\nrings = 3\n").is_ok());
     }
 
     #[test]
@@ -293,6 +326,14 @@ mod tests {
         );
         assert!(Config::parse("[arxiv]\npage_size = 5000\n").is_err());
         assert!(Config::parse("[arxiv]\ndelay_ms = \"fast\"\n").is_err());
+        let err = Config::parse("[radar]\nplan = [60, 20, 10]\n").expect_err("90%");
+        assert!(err.contains("add up to 100, not 90"), "{err}");
+        let c =
+            Config::parse("[radar]\nplan = [50, 30, 15, 5]\nstale_after = 2\n").expect("parses");
+        assert_eq!(
+            (c.radar.plan.len(), c.radar.stale_after, c.radar.months),
+            (4, 2, 6)
+        );
     }
 
     #[test]

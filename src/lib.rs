@@ -12,6 +12,7 @@ pub mod home;
 pub mod ingest;
 pub mod library;
 pub mod paper;
+pub mod radar;
 pub mod reading;
 pub mod search;
 pub mod starter;

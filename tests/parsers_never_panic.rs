@@ -1,5 +1,6 @@
 //! Every parser that reads outside input is fed random and mutated real
 //! input; none may panic, and each either parses or returns an error.
+//! Radar files (TOML, BYOR CSV and JSON) too.
 //! (A coverage-guided fuzz target for the Atom parser lives in fuzz/.)
 
 use litradar::arxiv::{ArxivId, SearchQuery, parse_feed};
@@ -120,6 +121,24 @@ proptest! {
         let _ = ArxivId::parse(&text);
         let _ = SearchQuery::parse(&text);
         let _ = json::parse_papers(&text);
+    }
+
+    #[test]
+    fn radar_files_survive_mutations(edits in prop::collection::vec((any::<usize>(), any::<u8>(), any::<u8>()), 0..12), which in 0..3usize) {
+        use litradar::radar::formats::{Format, read, write_csv, write_json};
+        let seed = read(litradar::radar::SEED_TOML, Format::Toml).expect("seed");
+        let (base, format) = match which {
+            0 => (litradar::radar::SEED_TOML.to_string(), Format::Toml),
+            1 => (write_csv(&seed.blips), Format::Csv),
+            _ => (write_json(&seed.blips), Format::Json),
+        };
+        let bytes = mutate(&base, &edits);
+        let _ = read(&String::from_utf8_lossy(&bytes), format);
+    }
+
+    #[test]
+    fn radar_csv_survives_csv_like_text(text in "[a-z,\"\n\r ]{0,200}") {
+        let _ = litradar::radar::formats::read(&text, litradar::radar::formats::Format::Csv);
     }
 
     #[test]

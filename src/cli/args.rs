@@ -69,6 +69,9 @@ pub enum Command {
     Reindex,
     /// Run a retrieval benchmark in BEIR format (corpus.jsonl, queries.jsonl, qrels/SPLIT.tsv).
     Eval(EvalArgs),
+    /// The technology radar: editions, blips, evidence, pictures, trends, the 70/20/10 budget.
+    #[command(subcommand)]
+    Radar(crate::cli::radar_args::RadarCommand),
 }
 
 /// `search`.

@@ -5,6 +5,7 @@
 pub mod args;
 mod commands;
 pub mod output;
+pub mod radar_args;
 pub mod read_args;
 
 use args::{Cli, Command};
@@ -66,6 +67,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Related(a) => commands::search::related(home, a),
         Command::Reindex => commands::search::reindex(home),
         Command::Eval(a) => commands::search::eval(home, a),
+        Command::Radar(r) => commands::radar::run(home, r),
     }
 }
 

@@ -7,7 +7,7 @@ use rusqlite::{Connection, OptionalExtension};
 
 /// The migrations, oldest first; `MIGRATIONS[i]` brings a database from
 /// version `i` to version `i + 1`. Never edit one that has shipped: add a new one.
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
 
 /// The schema version this build writes.
 pub const CURRENT_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -155,6 +155,44 @@ CREATE TABLE meta (
 
 -- Existing papers enter the index on its first catch-up.
 INSERT INTO index_changes (paper_id) SELECT id FROM papers;
+"#;
+
+/// The technology radar: blips, monthly editions (each with its quadrant
+/// and ring names), per-edition entries, and the papers behind each blip.
+const V4: &str = r#"
+CREATE TABLE radar_blips (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    aliases    TEXT NOT NULL DEFAULT '[]',
+    created_at TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE radar_editions (
+    name       TEXT PRIMARY KEY,
+    quadrants  TEXT NOT NULL,
+    rings      TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    frozen_at  TEXT
+) STRICT;
+
+CREATE TABLE radar_entries (
+    edition     TEXT NOT NULL REFERENCES radar_editions (name) ON DELETE CASCADE,
+    blip_id     INTEGER NOT NULL REFERENCES radar_blips (id) ON DELETE CASCADE,
+    quadrant    TEXT NOT NULL,
+    ring        TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    rationale   TEXT,
+    phased_out  INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (edition, blip_id)
+) STRICT;
+
+CREATE TABLE blip_papers (
+    blip_id   INTEGER NOT NULL REFERENCES radar_blips (id) ON DELETE CASCADE,
+    paper_id  TEXT NOT NULL REFERENCES papers (id) ON DELETE CASCADE ON UPDATE CASCADE,
+    linked_at TEXT NOT NULL,
+    PRIMARY KEY (blip_id, paper_id)
+) STRICT;
+CREATE INDEX blip_papers_paper ON blip_papers (paper_id);
 "#;
 
 /// Why the schema could not be brought up to date.

@@ -6,6 +6,7 @@ mod support;
 mod demo;
 mod fetch;
 mod library;
+mod radar;
 mod read;
 mod search;
 mod transfer;

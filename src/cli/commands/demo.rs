@@ -24,6 +24,10 @@ pub fn run(home: &super::Context, args: DemoArgs) -> anyhow::Result<()> {
         )
     })?;
     let report = crate::starter::load(&mut lib)?;
+    if lib.radar_editions()?.is_empty() {
+        lib.radar_import(&crate::radar::seed(), None)?;
+    }
+    let radar = lib.radar_editions()?;
     // The demo uses the user's settings (model, device), never their library.
     let mut session = super::Session {
         config: crate::config::Config::load(&home.config_file())?,
@@ -41,6 +45,7 @@ pub fn run(home: &super::Context, args: DemoArgs) -> anyhow::Result<()> {
             "added": report.added.len(),
             "categories": categories.iter().map(|(c, n)| serde_json::json!({"name": c, "papers": n})).collect::<Vec<_>>(),
             "tags": tags.iter().map(|(t, n)| serde_json::json!({"name": t, "papers": n})).collect::<Vec<_>>(),
+            "radar": radar.iter().map(|e| serde_json::json!({"edition": e.name, "blips": e.blips})).collect::<Vec<_>>(),
         }));
     }
     let style = Style::stdout();
@@ -65,6 +70,13 @@ pub fn run(home: &super::Context, args: DemoArgs) -> anyhow::Result<()> {
         .map(|(t, n)| format!("{t} {n}"))
         .collect();
     writeln!(out, "Tags:       {}", tag_list.join(", "))?;
+    if let Some(e) = radar.last() {
+        writeln!(
+            out,
+            "Radar:      edition {}, {} blips in 4 quadrants",
+            e.name, e.blips
+        )?;
+    }
     writeln!(out)?;
     let demo_flag = format!("--home {}", shell_quote(&demo.root().display().to_string()));
     writeln!(out, "Try:")?;
@@ -72,7 +84,10 @@ pub fn run(home: &super::Context, args: DemoArgs) -> anyhow::Result<()> {
         "list".to_string(),
         "list --tag peft".to_string(),
         "show 1706.03762".to_string(),
+        "search 'cheap fine-tuning of big models'".to_string(),
         "export --format bibtex --tag inference".to_string(),
+        "radar show".to_string(),
+        "radar render -o radar.svg".to_string(),
     ] {
         writeln!(out, "  litradar {demo_flag} {example}")?;
     }

@@ -6,6 +6,7 @@ pub mod demo;
 pub mod embed;
 pub mod fetch;
 pub mod papers;
+pub mod radar;
 pub mod read;
 pub mod search;
 pub mod transfer;

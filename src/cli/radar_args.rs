@@ -1,0 +1,197 @@
+//! The `radar` command line.
+
+use clap::{Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// `litradar radar ...`.
+#[derive(Debug, Subcommand)]
+pub enum RadarCommand {
+    /// Import a radar file (litradar TOML, BYOR CSV or JSON) into an edition.
+    Import {
+        /// The file; its extension (.toml, .csv, .json) or content says the format.
+        file: PathBuf,
+        /// The edition to import into (default: the file's, else this month).
+        #[arg(long, value_name = "YYYY-MM")]
+        edition: Option<String>,
+    },
+    /// An edition's blips by quadrant and ring, with movement and staleness.
+    Show {
+        /// The edition (default: the newest).
+        #[arg(long, value_name = "YYYY-MM")]
+        edition: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// One blip: where it is, why, and the papers behind it.
+    Blip {
+        /// The blip's name.
+        name: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Editions: list, start the next, freeze (publish).
+    #[command(subcommand)]
+    Edition(EditionCommand),
+    /// Put a new blip on the newest edition.
+    Add {
+        /// The blip's name.
+        name: String,
+        /// Its quadrant.
+        #[arg(long)]
+        quadrant: String,
+        /// Its ring.
+        #[arg(long)]
+        ring: String,
+        /// What it is, in a line.
+        #[arg(long, default_value = "")]
+        description: String,
+        /// Another name papers use for it (repeatable); trends count these too.
+        #[arg(long = "alias", value_name = "NAME")]
+        aliases: Vec<String>,
+    },
+    /// Move a blip to another ring or quadrant; the reason is required.
+    Move {
+        /// The blip's name.
+        name: String,
+        /// The new ring.
+        #[arg(long)]
+        ring: Option<String>,
+        /// The new quadrant.
+        #[arg(long)]
+        quadrant: Option<String>,
+        /// Why it moves.
+        #[arg(long)]
+        rationale: Option<String>,
+    },
+    /// Change a blip's description, or record a reassessment without a move.
+    Describe {
+        /// The blip's name.
+        name: String,
+        /// The new description.
+        #[arg(long)]
+        description: Option<String>,
+        /// Why it stays where it is (counts as a reassessment).
+        #[arg(long)]
+        rationale: Option<String>,
+    },
+    /// Take a blip off the newest edition (it stays in history).
+    PhaseOut {
+        /// The blip's name.
+        name: String,
+        /// Why.
+        #[arg(long)]
+        rationale: Option<String>,
+    },
+    /// Tie papers to a blip as evidence.
+    Link {
+        /// The blip's name.
+        blip: String,
+        /// Paper ids, URLs or citation keys.
+        #[arg(required = true)]
+        papers: Vec<String>,
+    },
+    /// Remove papers from a blip's evidence.
+    Unlink {
+        /// The blip's name.
+        blip: String,
+        /// Paper ids, URLs or citation keys.
+        #[arg(required = true)]
+        papers: Vec<String>,
+    },
+    /// What changed between two editions (default: the newest and the one before).
+    Diff {
+        /// The earlier edition.
+        from: Option<String>,
+        /// The later edition (default: the newest).
+        to: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// A blip's ring over all editions, with the reasons.
+    History {
+        /// The blip's name.
+        name: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Papers mentioning each blip per month, rising words, suggested moves.
+    Trends {
+        /// Months to look back (default from config.toml, 6).
+        #[arg(long, value_name = "N")]
+        months: Option<usize>,
+        /// The last month of the window (default: this month).
+        #[arg(long, value_name = "YYYY-MM")]
+        until: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Draw an edition as an SVG picture (A4 landscape).
+    Render {
+        /// The edition (default: the newest).
+        #[arg(long, value_name = "YYYY-MM")]
+        edition: Option<String>,
+        /// The SVG file to write.
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
+    },
+    /// Write an edition as BYOR CSV, JSON, Markdown or litradar TOML.
+    Export {
+        /// The format.
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        /// The edition (default: the newest).
+        #[arg(long, value_name = "YYYY-MM")]
+        edition: Option<String>,
+        /// Write here instead of stdout.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Reading time per ring and quadrant against the 70/20/10 plan.
+    Budget {
+        /// Months to look back, this one included (default from config.toml, 6).
+        #[arg(long, value_name = "N")]
+        months: Option<usize>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// `radar edition ...`.
+#[derive(Debug, Subcommand)]
+pub enum EditionCommand {
+    /// Every edition, oldest first.
+    List {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Start an edition (default: the month after the newest) from the newest.
+    New {
+        /// The month, YYYY-MM.
+        month: Option<String>,
+    },
+    /// Freeze (publish) an edition: it becomes read-only.
+    Freeze {
+        /// The edition (default: the newest).
+        edition: Option<String>,
+    },
+}
+
+/// `radar export --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// Thoughtworks build-your-own-radar CSV.
+    ByorCsv,
+    /// BYOR JSON with litradar's extra keys.
+    Json,
+    /// A Markdown report.
+    Markdown,
+    /// litradar's TOML (what `radar import` reads back in full).
+    Toml,
+}

@@ -1,0 +1,799 @@
+//! Radar editions in SQLite: blips (with aliases), editions (with their
+//! quadrant and ring names), per-edition entries, and the papers behind
+//! each blip. Every change is one transaction; frozen editions refuse
+//! changes; a move needs a rationale.
+
+use super::formats::{FileBlip, RadarFile};
+use super::{Edition, Entry, Movement, Shape, check_edition_name, compare, next_month};
+use crate::library::{Library, LibraryError};
+use crate::paper::format_timestamp;
+use rusqlite::{OptionalExtension, Transaction, params};
+use std::collections::HashMap;
+
+/// Why a radar change was refused.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RadarError {
+    /// The store failed.
+    #[error(transparent)]
+    Library(#[from] LibraryError),
+    /// There is no radar yet.
+    #[error(
+        "there is no radar yet; start one with `litradar radar import radar/seed.toml` (or your own file)"
+    )]
+    Empty,
+    /// No such edition.
+    #[error("no radar edition '{0}' (see `litradar radar edition list`)")]
+    NoEdition(String),
+    /// The edition exists.
+    #[error("the edition {0} exists already")]
+    EditionExists(String),
+    /// The edition is frozen.
+    #[error(
+        "the edition {0} is frozen (published) and cannot change; start the next with `litradar radar edition new`"
+    )]
+    Frozen(String),
+    /// No such blip.
+    #[error("no blip '{0}' on the radar (see `litradar radar show`)")]
+    NoBlip(String),
+    /// The blip is on the edition already.
+    #[error("'{0}' is on this edition already; use `radar move` to change its ring or quadrant")]
+    BlipExists(String),
+    /// A move without a reason.
+    #[error("moving '{0}' needs a rationale: say why with --rationale \"...\"")]
+    NeedsRationale(String),
+    /// A name that is not on the radar.
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl From<rusqlite::Error> for RadarError {
+    fn from(e: rusqlite::Error) -> Self {
+        RadarError::Library(LibraryError::Sqlite(e))
+    }
+}
+
+type Result<T, E = RadarError> = std::result::Result<T, E>;
+
+/// One edition in a listing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EditionInfo {
+    /// `YYYY-MM`.
+    pub name: String,
+    /// Frozen (published).
+    pub frozen: bool,
+    /// Blips shown.
+    pub blips: usize,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    /// The edition imported into.
+    pub edition: String,
+    /// Blips put on the edition.
+    pub blips: usize,
+    /// Paper links made.
+    pub links: usize,
+    /// Paper ids not in the library (not linked).
+    pub missing_papers: Vec<String>,
+}
+
+/// A paper behind a blip.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Evidence {
+    /// Paper id.
+    pub paper_id: String,
+    /// Title.
+    pub title: String,
+    /// Reading-state words (see `search::documents::reading_states`).
+    pub reading: Vec<String>,
+}
+
+/// A blip in one edition of its history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryRow {
+    /// The edition.
+    pub edition: String,
+    /// The entry there.
+    pub entry: Entry,
+    /// Movement relative to the edition before.
+    pub movement: Movement,
+}
+
+fn now() -> String {
+    format_timestamp(&chrono::Utc::now())
+}
+
+fn json_list(v: &[String]) -> String {
+    serde_json::to_string(v).unwrap_or_else(|_| "[]".into())
+}
+
+fn parse_list(text: &str) -> Vec<String> {
+    serde_json::from_str(text).unwrap_or_default()
+}
+
+/// The month litradar is in (`YYYY-MM`, local time).
+pub fn current_month() -> String {
+    chrono::Local::now().format("%Y-%m").to_string()
+}
+
+impl Library {
+    /// Every edition, oldest first.
+    pub fn radar_editions(&self) -> Result<Vec<EditionInfo>> {
+        let mut stmt = self.conn().prepare(
+            "SELECT e.name, e.frozen_at IS NOT NULL, \
+             (SELECT count(*) FROM radar_entries r WHERE r.edition = e.name AND r.phased_out = 0) \
+             FROM radar_editions e ORDER BY e.name",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(EditionInfo {
+                name: r.get(0)?,
+                frozen: r.get(1)?,
+                blips: r.get(2)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The newest edition's name.
+    pub fn radar_latest(&self) -> Result<String> {
+        self.conn()
+            .query_row(
+                "SELECT name FROM radar_editions ORDER BY name DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or(RadarError::Empty)
+    }
+
+    /// An edition (default: the newest) with its shape.
+    pub fn radar_edition(&self, name: Option<&str>) -> Result<(Shape, Edition)> {
+        let name = match name {
+            Some(n) => check_edition_name(n).map_err(RadarError::Invalid)?,
+            None => self.radar_latest()?,
+        };
+        let row: Option<(String, String, bool)> = self
+            .conn()
+            .query_row(
+                "SELECT quadrants, rings, frozen_at IS NOT NULL FROM radar_editions WHERE name = ?1",
+                [&name],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        let Some((quadrants, rings, frozen)) = row else {
+            return Err(RadarError::NoEdition(name));
+        };
+        let mut stmt = self.conn().prepare(
+            "SELECT b.name, r.quadrant, r.ring, r.description, r.rationale, r.phased_out \
+             FROM radar_entries r JOIN radar_blips b ON b.id = r.blip_id WHERE r.edition = ?1 ORDER BY b.name COLLATE NOCASE",
+        )?;
+        let entries = stmt
+            .query_map([&name], |r| {
+                Ok(Entry {
+                    name: r.get(0)?,
+                    quadrant: r.get(1)?,
+                    ring: r.get(2)?,
+                    description: r.get(3)?,
+                    rationale: r.get(4)?,
+                    phased_out: r.get(5)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok((
+            Shape {
+                quadrants: parse_list(&quadrants),
+                rings: parse_list(&rings),
+            },
+            Edition {
+                name,
+                frozen,
+                entries,
+            },
+        ))
+    }
+
+    /// Every edition in full, oldest first.
+    pub fn radar_all(&self) -> Result<Vec<(Shape, Edition)>> {
+        self.radar_editions()?
+            .into_iter()
+            .map(|e| self.radar_edition(Some(&e.name)))
+            .collect()
+    }
+
+    /// The edition before `name`, if any.
+    pub fn radar_previous(&self, name: &str) -> Result<Option<Edition>> {
+        let prev: Option<String> = self
+            .conn()
+            .query_row(
+                "SELECT name FROM radar_editions WHERE name < ?1 ORDER BY name DESC LIMIT 1",
+                [name],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(match prev {
+            Some(p) => Some(self.radar_edition(Some(&p))?.1),
+            None => None,
+        })
+    }
+
+    /// Imports a radar file into an edition (the file's, the one given, or
+    /// this month's), creating it if needed.
+    pub fn radar_import(
+        &mut self,
+        file: &RadarFile,
+        edition: Option<&str>,
+    ) -> Result<ImportReport> {
+        let name = match edition.or(file.edition.as_deref()) {
+            Some(e) => check_edition_name(e).map_err(RadarError::Invalid)?,
+            None => current_month(),
+        };
+        let existing: Option<(String, String, bool)> = self
+            .conn()
+            .query_row(
+                "SELECT quadrants, rings, frozen_at IS NOT NULL FROM radar_editions WHERE name = ?1",
+                [&name],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        if existing.as_ref().is_some_and(|e| e.2) {
+            return Err(RadarError::Frozen(name));
+        }
+        let latest_shape = match self.radar_latest() {
+            Ok(latest) => Some(self.radar_edition(Some(&latest))?.0),
+            Err(RadarError::Empty) => None,
+            Err(e) => return Err(e),
+        };
+        let shape = match (&existing, file.shape()) {
+            (Some((q, r, _)), _) => Shape {
+                quadrants: parse_list(q),
+                rings: parse_list(r),
+            },
+            (None, Some(s)) => s,
+            (None, None) => latest_shape.unwrap_or_else(|| derive_shape(&file.blips)),
+        };
+        shape.validate().map_err(RadarError::Invalid)?;
+        for b in &file.blips {
+            if shape.quadrant(&b.quadrant).is_none() {
+                return Err(RadarError::Invalid(format!(
+                    "'{}': quadrant '{}' is not one of: {}",
+                    b.name,
+                    b.quadrant,
+                    shape.quadrants.join(", ")
+                )));
+            }
+            if shape.ring(&b.ring).is_none() {
+                return Err(RadarError::Invalid(format!(
+                    "'{}': ring '{}' is not one of: {}",
+                    b.name,
+                    b.ring,
+                    shape.rings.join(", ")
+                )));
+            }
+        }
+        let stamp = now();
+        let tx = self.conn_mut().transaction()?;
+        if existing.is_none() {
+            tx.execute(
+                "INSERT INTO radar_editions (name, quadrants, rings, created_at) VALUES (?1, ?2, ?3, ?4)",
+                params![name, json_list(&shape.quadrants), json_list(&shape.rings), stamp],
+            )?;
+        }
+        let mut report = ImportReport {
+            edition: name.clone(),
+            ..ImportReport::default()
+        };
+        for b in &file.blips {
+            let id = blip_id(&tx, &b.name, &b.aliases, &stamp)?;
+            let quadrant = &shape.quadrants[shape.quadrant(&b.quadrant).unwrap_or(0)];
+            let ring = &shape.rings[shape.ring(&b.ring).unwrap_or(0)];
+            tx.execute(
+                "INSERT INTO radar_entries (edition, blip_id, quadrant, ring, description, rationale) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6) \
+                 ON CONFLICT (edition, blip_id) DO UPDATE SET quadrant = excluded.quadrant, ring = excluded.ring, \
+                 description = excluded.description, rationale = coalesce(excluded.rationale, rationale), phased_out = 0",
+                params![name, id, quadrant, ring, b.description, b.rationale],
+            )?;
+            report.blips += 1;
+            for paper in &b.papers {
+                let exists: bool = tx
+                    .query_row("SELECT 1 FROM papers WHERE id = ?1", [paper], |_| Ok(true))
+                    .optional()?
+                    .unwrap_or(false);
+                if exists {
+                    report.links += tx.execute(
+                        "INSERT OR IGNORE INTO blip_papers (blip_id, paper_id, linked_at) VALUES (?1, ?2, ?3)",
+                        params![id, paper, stamp],
+                    )?;
+                } else if !report.missing_papers.contains(paper) {
+                    report.missing_papers.push(paper.clone());
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(report)
+    }
+
+    /// Starts an edition (default: the month after the newest) from the
+    /// newest one: same blips, places and descriptions; no rationales yet.
+    pub fn radar_new_edition(&mut self, month: Option<&str>) -> Result<String> {
+        let latest = self.radar_latest()?;
+        let name = match month {
+            Some(m) => check_edition_name(m).map_err(RadarError::Invalid)?,
+            None => next_month(&latest)
+                .ok_or_else(|| RadarError::Invalid(format!("bad edition name {latest}")))?,
+        };
+        if self.radar_editions()?.iter().any(|e| e.name == name) {
+            return Err(RadarError::EditionExists(name));
+        }
+        if name < latest {
+            return Err(RadarError::Invalid(format!(
+                "{name} comes before the newest edition {latest}; new editions go forward"
+            )));
+        }
+        let tx = self.conn_mut().transaction()?;
+        tx.execute(
+            "INSERT INTO radar_editions (name, quadrants, rings, created_at) \
+             SELECT ?1, quadrants, rings, ?2 FROM radar_editions WHERE name = ?3",
+            params![name, now(), latest],
+        )?;
+        tx.execute(
+            "INSERT INTO radar_entries (edition, blip_id, quadrant, ring, description) \
+             SELECT ?1, blip_id, quadrant, ring, description FROM radar_entries WHERE edition = ?2 AND phased_out = 0",
+            params![name, latest],
+        )?;
+        tx.commit()?;
+        Ok(name)
+    }
+
+    /// Freezes (publishes) an edition.
+    pub fn radar_freeze(&mut self, edition: Option<&str>) -> Result<String> {
+        let (_, e) = self.radar_edition(edition)?;
+        if e.frozen {
+            return Err(RadarError::Frozen(e.name));
+        }
+        self.conn().execute(
+            "UPDATE radar_editions SET frozen_at = ?2 WHERE name = ?1",
+            params![e.name, now()],
+        )?;
+        Ok(e.name)
+    }
+
+    /// The newest edition, refusing if it is frozen.
+    fn writable(&self) -> Result<(Shape, Edition)> {
+        let (shape, e) = self.radar_edition(None)?;
+        if e.frozen {
+            return Err(RadarError::Frozen(e.name));
+        }
+        Ok((shape, e))
+    }
+
+    /// Puts a new blip on the newest edition.
+    pub fn radar_add(
+        &mut self,
+        name: &str,
+        quadrant: &str,
+        ring: &str,
+        description: &str,
+        aliases: &[String],
+    ) -> Result<()> {
+        let (shape, e) = self.writable()?;
+        if e.entry(name).is_some_and(|x| !x.phased_out) {
+            return Err(RadarError::BlipExists(name.to_string()));
+        }
+        if name.trim().is_empty() {
+            return Err(RadarError::Invalid("a blip needs a name".into()));
+        }
+        let q = shape.quadrant(quadrant).ok_or_else(|| {
+            RadarError::Invalid(format!(
+                "'{quadrant}' is not a quadrant: {}",
+                shape.quadrants.join(", ")
+            ))
+        })?;
+        let r = shape.ring(ring).ok_or_else(|| {
+            RadarError::Invalid(format!(
+                "'{ring}' is not a ring: {}",
+                shape.rings.join(", ")
+            ))
+        })?;
+        let stamp = now();
+        let tx = self.conn_mut().transaction()?;
+        let id = blip_id(&tx, name.trim(), aliases, &stamp)?;
+        tx.execute(
+            "INSERT INTO radar_entries (edition, blip_id, quadrant, ring, description) VALUES (?1, ?2, ?3, ?4, ?5) \
+             ON CONFLICT (edition, blip_id) DO UPDATE SET quadrant = excluded.quadrant, ring = excluded.ring, \
+             description = excluded.description, phased_out = 0",
+            params![e.name, id, shape.quadrants[q], shape.rings[r], description],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Moves a blip to another ring and/or quadrant on the newest edition.
+    /// The rationale is required and recorded.
+    pub fn radar_move(
+        &mut self,
+        name: &str,
+        ring: Option<&str>,
+        quadrant: Option<&str>,
+        rationale: &str,
+    ) -> Result<()> {
+        if rationale.trim().is_empty() {
+            return Err(RadarError::NeedsRationale(name.to_string()));
+        }
+        let (shape, e) = self.writable()?;
+        let entry = e
+            .entry(name)
+            .filter(|x| !x.phased_out)
+            .ok_or_else(|| RadarError::NoBlip(name.to_string()))?;
+        let ring = match ring {
+            Some(r) => shape.rings[shape.ring(r).ok_or_else(|| {
+                RadarError::Invalid(format!("'{r}' is not a ring: {}", shape.rings.join(", ")))
+            })?]
+            .clone(),
+            None => entry.ring.clone(),
+        };
+        let quadrant = match quadrant {
+            Some(q) => shape.quadrants[shape.quadrant(q).ok_or_else(|| {
+                RadarError::Invalid(format!(
+                    "'{q}' is not a quadrant: {}",
+                    shape.quadrants.join(", ")
+                ))
+            })?]
+            .clone(),
+            None => entry.quadrant.clone(),
+        };
+        self.conn().execute(
+            "UPDATE radar_entries SET ring = ?3, quadrant = ?4, rationale = ?5 \
+             WHERE edition = ?1 AND blip_id = (SELECT id FROM radar_blips WHERE name = ?2)",
+            params![e.name, entry.name, ring, quadrant, rationale.trim()],
+        )?;
+        Ok(())
+    }
+
+    /// Changes a blip's description (and, when given, records a rationale:
+    /// a reassessment without a move).
+    pub fn radar_describe(
+        &mut self,
+        name: &str,
+        description: Option<&str>,
+        rationale: Option<&str>,
+    ) -> Result<()> {
+        let (_, e) = self.writable()?;
+        let entry = e
+            .entry(name)
+            .ok_or_else(|| RadarError::NoBlip(name.to_string()))?;
+        self.conn().execute(
+            "UPDATE radar_entries SET description = coalesce(?3, description), rationale = coalesce(?4, rationale) \
+             WHERE edition = ?1 AND blip_id = (SELECT id FROM radar_blips WHERE name = ?2)",
+            params![e.name, entry.name, description, rationale.map(str::trim).filter(|r| !r.is_empty())],
+        )?;
+        Ok(())
+    }
+
+    /// Phases a blip out of the newest edition (it stays in history).
+    pub fn radar_phase_out(&mut self, name: &str, rationale: &str) -> Result<()> {
+        if rationale.trim().is_empty() {
+            return Err(RadarError::NeedsRationale(name.to_string()));
+        }
+        let (_, e) = self.writable()?;
+        let entry = e
+            .entry(name)
+            .filter(|x| !x.phased_out)
+            .ok_or_else(|| RadarError::NoBlip(name.to_string()))?;
+        self.conn().execute(
+            "UPDATE radar_entries SET phased_out = 1, rationale = ?3 \
+             WHERE edition = ?1 AND blip_id = (SELECT id FROM radar_blips WHERE name = ?2)",
+            params![e.name, entry.name, rationale.trim()],
+        )?;
+        Ok(())
+    }
+
+    /// Ties a paper to a blip as evidence.
+    pub fn radar_link(&mut self, blip: &str, paper: &str) -> Result<(String, String)> {
+        let paper_id = self.find(paper)?.paper.id;
+        let (id, name) = self.blip(blip)?;
+        self.conn().execute(
+            "INSERT OR IGNORE INTO blip_papers (blip_id, paper_id, linked_at) VALUES (?1, ?2, ?3)",
+            params![id, paper_id, now()],
+        )?;
+        Ok((name, paper_id))
+    }
+
+    /// Removes a paper from a blip's evidence; false when it was not there.
+    pub fn radar_unlink(&mut self, blip: &str, paper: &str) -> Result<bool> {
+        let paper_id = self.find(paper)?.paper.id;
+        let (id, _) = self.blip(blip)?;
+        Ok(self.conn().execute(
+            "DELETE FROM blip_papers WHERE blip_id = ?1 AND paper_id = ?2",
+            params![id, paper_id],
+        )? > 0)
+    }
+
+    fn blip(&self, name: &str) -> Result<(i64, String)> {
+        self.conn()
+            .query_row(
+                "SELECT id, name FROM radar_blips WHERE name = ?1",
+                [name.trim()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?
+            .ok_or_else(|| RadarError::NoBlip(name.to_string()))
+    }
+
+    /// A blip's aliases.
+    pub fn radar_aliases(&self, blip: &str) -> Result<Vec<String>> {
+        let text: String = self
+            .conn()
+            .query_row(
+                "SELECT aliases FROM radar_blips WHERE name = ?1",
+                [blip.trim()],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or_else(|| RadarError::NoBlip(blip.to_string()))?;
+        Ok(parse_list(&text))
+    }
+
+    /// The papers behind a blip, with where the user is in reading them.
+    pub fn radar_evidence(&self, blip: &str) -> Result<Vec<Evidence>> {
+        let (id, _) = self.blip(blip)?;
+        let mut stmt = self.conn().prepare(
+            "SELECT p.id, p.title FROM blip_papers bp JOIN papers p ON p.id = bp.paper_id \
+             WHERE bp.blip_id = ?1 ORDER BY p.published, p.id",
+        )?;
+        let rows: Vec<(String, String)> = stmt
+            .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut out = Vec::new();
+        for (paper_id, title) in rows {
+            let (_, passes) = self
+                .passes(&paper_id)
+                .map_err(|e| RadarError::Invalid(e.to_string()))?;
+            let statuses = [passes[0].status, passes[1].status, passes[2].status];
+            out.push(Evidence {
+                reading: crate::search::documents::reading_states(statuses),
+                paper_id,
+                title,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Paper ids linked to each blip (blip name → ids).
+    pub fn radar_links(&self) -> Result<HashMap<String, Vec<String>>> {
+        let mut stmt = self.conn().prepare(
+            "SELECT b.name, bp.paper_id FROM blip_papers bp JOIN radar_blips b ON b.id = bp.blip_id ORDER BY bp.paper_id",
+        )?;
+        let mut out: HashMap<String, Vec<String>> = HashMap::new();
+        for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
+            let (blip, paper) = row?;
+            out.entry(blip).or_default().push(paper);
+        }
+        Ok(out)
+    }
+
+    /// A blip across all editions, oldest first.
+    pub fn radar_history(&self, blip: &str) -> Result<Vec<HistoryRow>> {
+        let (_, name) = self.blip(blip)?;
+        let all = self.radar_all()?;
+        let mut out = Vec::new();
+        let mut previous: Option<&Edition> = None;
+        for (shape, edition) in &all {
+            if let Some(entry) = edition.entry(&name) {
+                let movement = if entry.phased_out {
+                    Movement::Gone
+                } else {
+                    compare(shape, previous, edition)
+                        .into_iter()
+                        .find(|c| c.blip.eq_ignore_ascii_case(&name))
+                        .map_or(Movement::Unchanged, |c| c.movement)
+                };
+                out.push(HistoryRow {
+                    edition: edition.name.clone(),
+                    entry: entry.clone(),
+                    movement,
+                });
+            }
+            previous = Some(edition);
+        }
+        Ok(out)
+    }
+
+    /// Blips of the newest edition nobody reassessed for `limit` editions
+    /// or more, with how many.
+    pub fn radar_stale(&self, limit: usize) -> Result<Vec<(String, usize)>> {
+        let editions: Vec<Edition> = self.radar_all()?.into_iter().map(|(_, e)| e).collect();
+        Ok(super::stale(&editions, &self.radar_read_months()?, limit))
+    }
+
+    /// The changes from edition `from` (default: the one before `to`) to
+    /// `to` (default: the newest), with the names compared.
+    pub fn radar_diff(
+        &self,
+        from: Option<&str>,
+        to: Option<&str>,
+    ) -> Result<(Option<String>, String, Vec<super::Change>)> {
+        let (shape, after) = self.radar_edition(to)?;
+        let before = match from {
+            Some(f) => Some(self.radar_edition(Some(f))?.1),
+            None => self.radar_previous(&after.name)?,
+        };
+        let changes = compare(&shape, before.as_ref(), &after);
+        Ok((before.map(|b| b.name), after.name, changes))
+    }
+
+    /// Months in which each blip's papers were read (blip name lowercased).
+    pub fn radar_read_months(&self) -> Result<HashMap<String, Vec<String>>> {
+        let mut stmt = self.conn().prepare(
+            "SELECT DISTINCT lower(b.name), substr(s.started_at, 1, 7) FROM sessions s \
+             JOIN blip_papers bp ON bp.paper_id = s.paper_id JOIN radar_blips b ON b.id = bp.blip_id \
+             WHERE s.ended_at IS NOT NULL",
+        )?;
+        let mut out: HashMap<String, Vec<String>> = HashMap::new();
+        for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
+            let (blip, month) = row?;
+            out.entry(blip).or_default().push(month);
+        }
+        Ok(out)
+    }
+
+    /// An edition as file blips (for export), with movement and evidence.
+    pub fn radar_file(&self, edition: Option<&str>) -> Result<(Shape, String, Vec<FileBlip>)> {
+        let (shape, e) = self.radar_edition(edition)?;
+        let previous = self.radar_previous(&e.name)?;
+        let changes = compare(&shape, previous.as_ref(), &e);
+        let links = self.radar_links()?;
+        let mut blips = Vec::new();
+        for entry in e.visible() {
+            let movement = changes
+                .iter()
+                .find(|c| c.blip == entry.name)
+                .map(|c| c.movement);
+            blips.push(FileBlip {
+                name: entry.name.clone(),
+                quadrant: entry.quadrant.clone(),
+                ring: entry.ring.clone(),
+                description: entry.description.clone(),
+                is_new: Some(movement == Some(Movement::New)),
+                rationale: entry.rationale.clone(),
+                aliases: self.radar_aliases(&entry.name)?,
+                papers: links.get(&entry.name).cloned().unwrap_or_default(),
+                movement,
+            });
+        }
+        Ok((shape, e.name, blips))
+    }
+}
+
+impl Library {
+    /// Reading time since `since` (a day), per ring and quadrant of the
+    /// newest edition, against `plan` (percent per ring).
+    pub fn radar_budget(
+        &self,
+        since: Option<chrono::NaiveDate>,
+        plan: &[f64],
+    ) -> Result<super::budget::Budget> {
+        let (shape, edition) = self.radar_edition(None)?;
+        let mut minutes: HashMap<String, f64> = HashMap::new();
+        let sessions = self
+            .sessions(since)
+            .map_err(|e| RadarError::Invalid(e.to_string()))?;
+        for s in sessions {
+            if since.is_none_or(|d| s.started.date_naive() >= d) {
+                *minutes.entry(s.paper_id.clone()).or_default() +=
+                    s.seconds(chrono::Utc::now()) as f64 / 60.0;
+            }
+        }
+        let mut links: HashMap<String, Vec<(String, String)>> = HashMap::new();
+        for (blip, papers) in self.radar_links()? {
+            if let Some(e) = edition.entry(&blip).filter(|e| !e.phased_out) {
+                for p in papers {
+                    links
+                        .entry(p)
+                        .or_default()
+                        .push((e.quadrant.clone(), e.ring.clone()));
+                }
+            }
+        }
+        Ok(super::budget::compute(&shape, plan, &minutes, &links))
+    }
+
+    /// Trends over the `months` months ending with `until` (default: this month).
+    pub fn radar_trends(
+        &self,
+        months: usize,
+        until: Option<&str>,
+    ) -> Result<super::trends::Trends> {
+        let (_, edition) = self.radar_edition(None)?;
+        let last = match until {
+            Some(m) => check_edition_name(m).map_err(RadarError::Invalid)?,
+            None => current_month(),
+        };
+        let window = super::month_window(&last, months);
+        let mut blips = Vec::new();
+        for e in edition.visible() {
+            blips.push((e.name.clone(), self.radar_aliases(&e.name)?));
+        }
+        let mut stmt = self.conn().prepare(
+            "SELECT id, substr(coalesce(published, updated), 1, 7), substr(added_at, 1, 7), title || ' ' || abstract FROM papers",
+        )?;
+        let papers: Vec<super::trends::TrendPaper> = stmt
+            .query_map([], |r| {
+                Ok(super::trends::TrendPaper {
+                    id: r.get(0)?,
+                    month: r.get(1)?,
+                    added_month: r.get(2)?,
+                    text: r.get(3)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(super::trends::compute(&papers, &blips, &window))
+    }
+}
+
+/// The id of a blip, created if new; aliases are merged in.
+fn blip_id(tx: &Transaction<'_>, name: &str, aliases: &[String], stamp: &str) -> Result<i64> {
+    let existing: Option<(i64, String)> = tx
+        .query_row(
+            "SELECT id, aliases FROM radar_blips WHERE name = ?1",
+            [name],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    match existing {
+        Some((id, old)) => {
+            let mut merged = parse_list(&old);
+            for a in aliases {
+                if !merged.iter().any(|m| m.eq_ignore_ascii_case(a)) {
+                    merged.push(a.clone());
+                }
+            }
+            tx.execute(
+                "UPDATE radar_blips SET aliases = ?2 WHERE id = ?1",
+                params![id, json_list(&merged)],
+            )?;
+            Ok(id)
+        }
+        None => {
+            tx.execute(
+                "INSERT INTO radar_blips (name, aliases, created_at) VALUES (?1, ?2, ?3)",
+                params![name, json_list(aliases), stamp],
+            )?;
+            Ok(tx.last_insert_rowid())
+        }
+    }
+}
+
+/// A shape for a file that names none: quadrants in order of appearance,
+/// rings in a known order (Thoughtworks' or the seed's) or as they appear.
+fn derive_shape(blips: &[FileBlip]) -> Shape {
+    let mut quadrants: Vec<String> = Vec::new();
+    let mut rings: Vec<String> = Vec::new();
+    for b in blips {
+        if !quadrants
+            .iter()
+            .any(|q| q.eq_ignore_ascii_case(&b.quadrant))
+        {
+            quadrants.push(b.quadrant.trim().to_string());
+        }
+        if !rings.iter().any(|r| r.eq_ignore_ascii_case(&b.ring)) {
+            rings.push(b.ring.trim().to_string());
+        }
+    }
+    for known in [
+        ["adopt", "trial", "assess", "hold"].as_slice(),
+        ["mature", "emerging", "edge"].as_slice(),
+    ] {
+        let rank = |r: &String| known.iter().position(|k| k.eq_ignore_ascii_case(r));
+        if rings.iter().all(|r| rank(r).is_some()) {
+            rings.sort_by_key(rank);
+            break;
+        }
+    }
+    Shape { quadrants, rings }
+}
+
+#[cfg(test)]
+mod tests;

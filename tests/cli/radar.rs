@@ -1,0 +1,386 @@
+//! The technology radar from the command line: the seed, editions, moves
+//! with reasons, evidence, diff and history, pictures, interchange, trends
+//! and the 70/20/10 budget.
+
+use crate::support::Home;
+
+const SEED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/radar/seed.toml");
+
+fn home_with_papers() -> Home {
+    let home = Home::new();
+    home.run(&[
+        "--no-embed",
+        "import",
+        concat!(env!("CARGO_MANIFEST_DIR"), "/papers/starter.atom"),
+    ])
+    .ok();
+    home
+}
+
+fn home() -> Home {
+    let home = home_with_papers();
+    let run = home.run(&["radar", "import", SEED]);
+    assert!(
+        run.ok().stderr().contains("Imported 15 blips into 2026-11"),
+        "{}",
+        run.stderr()
+    );
+    home
+}
+
+fn json(home: &Home, args: &[&str]) -> serde_json::Value {
+    let run = home.run(args);
+    serde_json::from_str(&run.ok().stdout()).expect("JSON output")
+}
+
+fn blip<'a>(view: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    view["blips"]
+        .as_array()
+        .expect("blips")
+        .iter()
+        .find(|b| b["name"] == name)
+        .unwrap_or_else(|| panic!("{name} is not shown"))
+}
+
+#[test]
+fn the_seed_shows_by_quadrant_and_ring_with_its_papers() {
+    let home = home();
+    let view = json(&home, &["radar", "show", "--json"]);
+    assert_eq!(view["edition"], "2026-11");
+    assert_eq!(view["blips"].as_array().map(Vec::len), Some(15));
+    assert_eq!(
+        view["shape"]["rings"],
+        serde_json::json!(["mature", "emerging", "edge"])
+    );
+    let lora = blip(&view, "LoRA");
+    assert_eq!(lora["quadrant"], "training methods");
+    assert_eq!(lora["ring"], "mature");
+    assert_eq!(lora["movement"], "new");
+    assert_eq!(lora["papers"], serde_json::json!(["2106.09685"]));
+    assert!(lora["description"].as_str().is_some_and(|d| !d.is_empty()));
+    let text = home.run(&["radar", "show"]).ok().stdout();
+    assert!(
+        text.contains("TRAINING METHODS") && text.contains("emerging"),
+        "{text}"
+    );
+    assert!(text.contains("FlashAttention-2"), "{text}");
+    // A blip shows its papers with their reading state.
+    home.run(&["read", "2106.09685", "done", "--pass", "1"])
+        .ok();
+    let one = json(&home, &["radar", "blip", "lora", "--json"]);
+    assert_eq!(one["papers"][0]["id"], "2106.09685");
+    assert_eq!(one["papers"][0]["reading"], serde_json::json!(["skimmed"]));
+    assert!(
+        one["aliases"]
+            .as_array()
+            .is_some_and(|a| a.iter().any(|x| x == "low-rank adaptation"))
+    );
+}
+
+#[test]
+fn editions_moves_need_reasons_and_history_keeps_them() {
+    let home = home();
+    home.run(&["radar", "edition", "new"]).ok();
+    let err = home
+        .run(&["radar", "move", "DoRA", "--ring", "mature"])
+        .fails(2);
+    assert!(err.contains("needs a rationale"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    home.run(&[
+        "radar",
+        "move",
+        "DoRA",
+        "--ring",
+        "mature",
+        "--rationale",
+        "our default now",
+    ])
+    .ok();
+    home.run(&[
+        "radar",
+        "phase-out",
+        "LangChain",
+        "--rationale",
+        "plain code won",
+    ])
+    .ok();
+    home.run(&[
+        "radar",
+        "add",
+        "Mamba",
+        "--quadrant",
+        "foundation architectures",
+        "--ring",
+        "edge",
+        "--description",
+        "Selective state spaces",
+    ])
+    .ok();
+    let diff = json(&home, &["radar", "diff", "--json"]);
+    assert_eq!(diff["from"], "2026-11");
+    assert_eq!(diff["to"], "2026-12");
+    let moved: Vec<(String, String)> = diff["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .filter(|c| c["movement"] != "unchanged")
+        .map(|c| {
+            (
+                c["blip"].as_str().unwrap_or("").to_string(),
+                c["movement"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        moved,
+        [
+            ("DoRA".to_string(), "moved_in".to_string()),
+            ("Mamba".to_string(), "new".to_string()),
+            ("LangChain".to_string(), "gone".to_string()),
+        ]
+    );
+    let text = home.run(&["radar", "diff"]).ok().stdout();
+    assert!(
+        text.contains("2026-11 → 2026-12") && text.contains("why: our default now"),
+        "{text}"
+    );
+    let history = json(&home, &["radar", "history", "DoRA", "--json"]);
+    assert_eq!(history.as_array().map(Vec::len), Some(2));
+    assert_eq!(history[1]["ring"], "mature");
+    assert_eq!(history[1]["movement"], "moved_in");
+    assert_eq!(history[1]["rationale"], "our default now");
+    // The phased-out blip is hidden from the edition but kept in history.
+    let view = json(&home, &["radar", "show", "--json"]);
+    assert!(
+        view["blips"]
+            .as_array()
+            .is_some_and(|b| b.iter().all(|x| x["name"] != "LangChain"))
+    );
+    assert_eq!(view["gone"], serde_json::json!(["LangChain"]));
+    assert_eq!(
+        json(&home, &["radar", "history", "LangChain", "--json"])
+            .as_array()
+            .map(Vec::len),
+        Some(2)
+    );
+    // Published editions are read-only.
+    home.run(&["radar", "edition", "freeze"]).ok();
+    let err = home
+        .run(&[
+            "radar",
+            "move",
+            "RWKV",
+            "--ring",
+            "edge",
+            "--rationale",
+            "x",
+        ])
+        .fails(1);
+    assert!(err.contains("frozen"), "{err}");
+    let editions = json(&home, &["radar", "edition", "list", "--json"]);
+    assert_eq!(editions[1]["frozen"], true);
+    assert_eq!(editions[1]["blips"], 15);
+}
+
+#[test]
+fn unknown_names_are_usage_errors_that_change_nothing() {
+    let home = home();
+    let err = home
+        .run(&[
+            "radar",
+            "move",
+            "Nope",
+            "--ring",
+            "edge",
+            "--rationale",
+            "x",
+        ])
+        .fails(2);
+    assert!(err.contains("no blip 'Nope'"), "{err}");
+    let err = home
+        .run(&[
+            "radar",
+            "move",
+            "RWKV",
+            "--ring",
+            "adopt",
+            "--rationale",
+            "x",
+        ])
+        .fails(2);
+    assert!(
+        err.contains("'adopt' is not a ring: mature, emerging, edge"),
+        "{err}"
+    );
+    let err = home
+        .run(&["radar", "show", "--edition", "2026-13"])
+        .fails(2);
+    assert!(err.contains("editions are months"), "{err}");
+    let view = json(&home, &["radar", "show", "--json"]);
+    assert_eq!(blip(&view, "RWKV")["ring"], "emerging");
+    let bad = home.path().join("bad.csv");
+    std::fs::write(&bad, "name,ring,quadrant,isNew,description\nX,edge,training methods,TRUE,ok\nY,edge,tools,TRUE,bad\n")
+        .expect("write");
+    let err = home
+        .run(&["radar", "import", bad.to_str().expect("path")])
+        .fails(2);
+    assert!(
+        err.contains("quadrant 'tools' is not one of") && err.contains("nothing was imported"),
+        "{err}"
+    );
+    let view = json(&home, &["radar", "show", "--json"]);
+    assert!(
+        view["blips"]
+            .as_array()
+            .is_some_and(|b| b.iter().all(|x| x["name"] != "X")),
+        "all or nothing"
+    );
+}
+
+#[test]
+fn byor_export_imports_back_into_a_fresh_library() {
+    let home = home();
+    let csv = home
+        .run(&["radar", "export", "--format", "byor-csv"])
+        .ok()
+        .stdout();
+    assert!(
+        csv.starts_with("name,ring,quadrant,isNew,description\n"),
+        "{csv}"
+    );
+    assert_eq!(csv.lines().count(), 16);
+    let file = home.path().join("radar.csv");
+    std::fs::write(&file, &csv).expect("write");
+    let other = Home::new();
+    other
+        .run(&[
+            "radar",
+            "import",
+            file.to_str().expect("path"),
+            "--edition",
+            "2027-01",
+        ])
+        .ok();
+    let again = other
+        .run(&["radar", "export", "--format", "byor-csv"])
+        .ok()
+        .stdout();
+    assert_eq!(again, csv, "what BYOR carries survives the round trip");
+    // The TOML export is the full radar and reads back the same.
+    let toml = home
+        .run(&["radar", "export", "--format", "toml"])
+        .ok()
+        .stdout();
+    let path = home.path().join("radar.toml");
+    std::fs::write(&path, &toml).expect("write");
+    let bare = Home::new();
+    let run = bare.run(&["radar", "import", path.to_str().expect("path")]);
+    let said = run.ok().stderr();
+    assert!(
+        said.contains("Not in the library, so not linked:") && said.contains("1706.03762"),
+        "{said}"
+    );
+    let third = home_with_papers();
+    third
+        .run(&["radar", "import", path.to_str().expect("path")])
+        .ok();
+    assert_eq!(
+        third
+            .run(&["radar", "export", "--format", "toml"])
+            .ok()
+            .stdout(),
+        toml
+    );
+    let md = home
+        .run(&["radar", "export", "--format", "markdown"])
+        .ok()
+        .stdout();
+    assert!(
+        md.starts_with("# Technology radar 2026-11") && md.contains("## training methods"),
+        "{md}"
+    );
+}
+
+#[test]
+fn render_writes_an_svg_with_every_blip() {
+    let home = home();
+    let out = home.path().join("radar.svg");
+    home.run(&["radar", "render", "-o", out.to_str().expect("path")])
+        .ok();
+    let svg = std::fs::read_to_string(&out).expect("svg written");
+    assert!(svg.starts_with("<?xml") && svg.trim_end().ends_with("</svg>"));
+    assert_eq!(svg.matches("class=\"blip\"").count(), 15);
+    assert!(svg.contains("width=\"297mm\" height=\"210mm\""));
+    let err = home
+        .run(&[
+            "radar",
+            "render",
+            "-o",
+            home.path()
+                .join("no/such/dir/r.svg")
+                .to_str()
+                .expect("path"),
+        ])
+        .fails(1);
+    assert!(err.contains("cannot write"), "{err}");
+}
+
+#[test]
+fn budget_sums_reading_time_by_ring() {
+    let home = home();
+    home.run(&["read", "2106.09685", "log", "60m"]).ok(); // LoRA: mature
+    home.run(&["read", "2307.08621", "log", "30m"]).ok(); // RetNet: emerging
+    home.run(&["read", "1512.03385", "log", "10m"]).ok(); // ResNet: on no blip
+    let b = json(&home, &["radar", "budget", "--json"]);
+    let rings = b["budget"]["rings"].as_array().expect("rings");
+    let minutes = |name: &str| {
+        rings
+            .iter()
+            .find(|r| r["name"] == name)
+            .and_then(|r| r["minutes"].as_f64())
+    };
+    assert_eq!(minutes("mature"), Some(60.0));
+    assert_eq!(minutes("emerging"), Some(30.0));
+    assert_eq!(minutes("edge"), Some(0.0));
+    assert_eq!(minutes("unassigned"), Some(10.0));
+    assert_eq!(rings[0]["planned"], 70.0);
+    let text = home.run(&["radar", "budget"]).ok().stdout();
+    assert!(
+        text.contains("under plan") || text.contains("over plan"),
+        "{text}"
+    );
+}
+
+#[test]
+fn trends_count_mentions_per_month_and_never_move_anything() {
+    let home = home();
+    // The starter papers were published long ago: look at their months.
+    let t = json(
+        &home,
+        &[
+            "radar", "trends", "--until", "2021-06", "--months", "3", "--json",
+        ],
+    );
+    assert_eq!(
+        t["months"],
+        serde_json::json!(["2021-04", "2021-05", "2021-06"])
+    );
+    let lora = t["blips"]
+        .as_array()
+        .expect("blips")
+        .iter()
+        .find(|b| b["blip"] == "LoRA")
+        .expect("LoRA");
+    // LoRA (2106.09685) was published in June 2021.
+    assert_eq!(lora["counts"][2], serde_json::json!(["2021-06", 1]));
+    let before = json(&home, &["radar", "show", "--json"]);
+    home.run(&["radar", "trends"]).ok();
+    assert_eq!(json(&home, &["radar", "show", "--json"]), before);
+}
+
+#[test]
+fn no_radar_yet_says_how_to_start_one() {
+    let home = Home::new();
+    let err = home.run(&["radar", "show"]).fails(1);
+    assert!(err.contains("radar import radar/seed.toml"), "{err}");
+}
