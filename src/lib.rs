@@ -9,6 +9,7 @@ pub mod config;
 pub mod embed;
 pub mod formats;
 pub mod home;
+pub mod impls;
 pub mod ingest;
 pub mod library;
 pub mod paper;

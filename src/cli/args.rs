@@ -72,6 +72,12 @@ pub enum Command {
     /// The technology radar: editions, blips, evidence, pictures, trends, the 70/20/10 budget.
     #[command(subcommand)]
     Radar(crate::cli::radar_args::RadarCommand),
+    /// Reference implementations: link, check, run (output streamed, runs logged), the reproduction ledger.
+    #[command(subcommand, name = "impl")]
+    Impl(crate::cli::impl_args::ImplCommand),
+    /// Numbers papers report, checked against runs in `impl ledger`.
+    #[command(subcommand)]
+    Claim(crate::cli::impl_args::ClaimCommand),
 }
 
 /// `search`.

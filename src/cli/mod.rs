@@ -4,6 +4,7 @@
 
 pub mod args;
 mod commands;
+pub mod impl_args;
 pub mod output;
 pub mod radar_args;
 pub mod read_args;
@@ -17,6 +18,11 @@ use std::process::ExitCode;
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 pub struct UsageError(pub String);
+
+/// The user stopped a run with Ctrl-C; exits with 130, as a shell would.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Interrupted(pub String);
 
 /// Runs the program with the process's arguments.
 pub fn main() -> ExitCode {
@@ -68,11 +74,16 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Reindex => commands::search::reindex(home),
         Command::Eval(a) => commands::search::eval(home, a),
         Command::Radar(r) => commands::radar::run(home, r),
+        Command::Impl(c) => commands::impls::run(home, c),
+        Command::Claim(c) => commands::impls::claim(home, c),
     }
 }
 
-/// 2 for mistakes in the input, 1 for everything else.
+/// 2 for mistakes in the input, 130 for Ctrl-C, 1 for everything else.
 fn exit_code(e: &anyhow::Error) -> u8 {
+    if e.chain().any(|cause| cause.is::<Interrupted>()) {
+        return 130;
+    }
     let usage = e.chain().any(|cause| {
         cause.is::<UsageError>()
             || cause.is::<crate::arxiv::IdError>()

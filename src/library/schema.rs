@@ -7,7 +7,7 @@ use rusqlite::{Connection, OptionalExtension};
 
 /// The migrations, oldest first; `MIGRATIONS[i]` brings a database from
 /// version `i` to version `i + 1`. Never edit one that has shipped: add a new one.
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5];
 
 /// The schema version this build writes.
 pub const CURRENT_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -193,6 +193,59 @@ CREATE TABLE blip_papers (
     PRIMARY KEY (blip_id, paper_id)
 ) STRICT;
 CREATE INDEX blip_papers_paper ON blip_papers (paper_id);
+"#;
+
+const V5: &str = r#"
+CREATE TABLE impls (
+    id          INTEGER PRIMARY KEY,
+    paper_id    TEXT NOT NULL REFERENCES papers (id) ON DELETE CASCADE ON UPDATE CASCADE,
+    kind        TEXT NOT NULL CHECK (kind IN ('local', 'git', 'starter')),
+    location    TEXT NOT NULL,
+    command     TEXT NOT NULL DEFAULT '[]',
+    workdir     TEXT,
+    framework   TEXT,
+    official    INTEGER NOT NULL DEFAULT 0,
+    mentioned   INTEGER NOT NULL DEFAULT 0,
+    created_at  TEXT NOT NULL,
+    UNIQUE (paper_id, location)
+) STRICT;
+
+CREATE TABLE impl_runs (
+    id          INTEGER PRIMARY KEY,
+    impl_id     INTEGER NOT NULL REFERENCES impls (id) ON DELETE CASCADE,
+    started_at  TEXT NOT NULL,
+    duration_ms INTEGER NOT NULL,
+    outcome     TEXT NOT NULL,
+    exit_code   INTEGER,
+    signal      INTEGER,
+    command     TEXT NOT NULL,
+    stdout_tail TEXT NOT NULL DEFAULT '',
+    stderr_tail TEXT NOT NULL DEFAULT '',
+    git_commit  TEXT
+) STRICT;
+CREATE INDEX impl_runs_impl ON impl_runs (impl_id, started_at);
+
+CREATE TABLE run_metrics (
+    run_id INTEGER NOT NULL REFERENCES impl_runs (id) ON DELETE CASCADE,
+    name   TEXT NOT NULL,
+    value  REAL NOT NULL,
+    unit   TEXT,
+    PRIMARY KEY (run_id, name)
+) STRICT;
+
+CREATE TABLE claims (
+    id         INTEGER PRIMARY KEY,
+    paper_id   TEXT NOT NULL REFERENCES papers (id) ON DELETE CASCADE ON UPDATE CASCADE,
+    metric     TEXT NOT NULL,
+    value      REAL NOT NULL,
+    compare    TEXT NOT NULL DEFAULT 'about' CHECK (compare IN ('about', 'at_least', 'at_most')),
+    tolerance  TEXT NOT NULL,
+    task       TEXT,
+    dataset    TEXT,
+    note       TEXT,
+    created_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX claims_paper ON claims (paper_id);
 "#;
 
 /// Why the schema could not be brought up to date.

@@ -21,6 +21,11 @@ fn demo_sets_up_a_separate_library_and_prints_a_summary() {
     let summary: serde_json::Value = serde_json::from_str(&again.ok().stdout()).expect("json");
     assert_eq!(summary["papers"], 29);
     assert_eq!(summary["added"], 0);
+    // The starter implementations are linked once, with their claims, and
+    // nothing has run.
+    assert_eq!(summary["implementations"], 5);
+    assert_eq!(summary["ledger"]["claims"], 26);
+    assert_eq!(summary["ledger"]["not_run"], 26);
     assert!(
         summary["tags"]
             .as_array()

@@ -7,14 +7,7 @@ use crate::support::Home;
 const SEED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/radar/seed.toml");
 
 fn home_with_papers() -> Home {
-    let home = Home::new();
-    home.run(&[
-        "--no-embed",
-        "import",
-        concat!(env!("CARGO_MANIFEST_DIR"), "/papers/starter.atom"),
-    ])
-    .ok();
-    home
+    Home::with_starter_papers()
 }
 
 fn home() -> Home {

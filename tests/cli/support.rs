@@ -259,6 +259,18 @@ impl Home {
         }
     }
 
+    /// A home with the starter library's 29 papers (not embedded).
+    pub fn with_starter_papers() -> Home {
+        let home = Home::new();
+        home.run(&[
+            "--no-embed",
+            "import",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/papers/starter.atom"),
+        ])
+        .ok();
+        home
+    }
+
     /// A home whose API points at `server`.
     pub fn with_server(server: &MockArxiv) -> Home {
         let mut home = Home::new();
@@ -286,6 +298,22 @@ impl Home {
 
     /// Runs `litradar ARGS` with extra environment variables and standard input.
     pub fn run_with(&self, args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Run {
+        let mut cmd = self.command(args);
+        cmd.envs(env.iter().copied()).stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        });
+        let mut child = cmd.spawn().expect("run litradar");
+        if let (Some(text), Some(mut pipe)) = (stdin, child.stdin.take()) {
+            pipe.write_all(text.as_bytes()).expect("write stdin");
+        }
+        let output = child.wait_with_output().expect("wait for litradar");
+        Run { output }
+    }
+
+    /// `litradar ARGS` with this home, ready to spawn (output piped).
+    pub fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_litradar"));
         cmd.args(args)
             .env("LITRADAR_HOME", self.path())
@@ -302,20 +330,10 @@ impl Home {
             .env_remove("HF_ENDPOINT")
             .env("LITRADAR_MODELS_DIR", self.path().join("models"))
             .env("EDITOR", "false")
-            .envs(env.iter().copied())
-            .stdin(if stdin.is_some() {
-                Stdio::piped()
-            } else {
-                Stdio::null()
-            })
+            .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
-        let mut child = cmd.spawn().expect("run litradar");
-        if let (Some(text), Some(mut pipe)) = (stdin, child.stdin.take()) {
-            pipe.write_all(text.as_bytes()).expect("write stdin");
-        }
-        let output = child.wait_with_output().expect("wait for litradar");
-        Run { output }
+        cmd
     }
 
     /// `list --json` parsed.

@@ -28,6 +28,15 @@ pub fn run(home: &super::Context, args: DemoArgs) -> anyhow::Result<()> {
         lib.radar_import(&crate::radar::seed(), None)?;
     }
     let radar = lib.radar_editions()?;
+    // Linked, never run: running code is the user's explicit action.
+    crate::impls::starter::link_all(&mut lib)?;
+    let implementations = lib.impl_list(None)?.len();
+    let ledger: Vec<_> = lib
+        .impl_ledger(None)?
+        .into_iter()
+        .flat_map(|(_, rows)| rows)
+        .collect();
+    let (reproduced, partly, not, not_run) = crate::impls::ledger::tally(&ledger);
     // The demo uses the user's settings (model, device), never their library.
     let mut session = super::Session {
         config: crate::config::Config::load(&home.config_file())?,
@@ -45,6 +54,8 @@ pub fn run(home: &super::Context, args: DemoArgs) -> anyhow::Result<()> {
             "added": report.added.len(),
             "categories": categories.iter().map(|(c, n)| serde_json::json!({"name": c, "papers": n})).collect::<Vec<_>>(),
             "tags": tags.iter().map(|(t, n)| serde_json::json!({"name": t, "papers": n})).collect::<Vec<_>>(),
+            "implementations": implementations,
+            "ledger": {"claims": ledger.len(), "reproduced": reproduced, "partly": partly, "not": not, "not_run": not_run},
             "radar": radar.iter().map(|e| serde_json::json!({"edition": e.name, "blips": e.blips})).collect::<Vec<_>>(),
         }));
     }
@@ -77,6 +88,11 @@ pub fn run(home: &super::Context, args: DemoArgs) -> anyhow::Result<()> {
             e.name, e.blips
         )?;
     }
+    writeln!(
+        out,
+        "Code:       {implementations} starter implementations in candle; ledger of {} claims: {reproduced} reproduced, {partly} partly, {not} not, {not_run} not run",
+        ledger.len()
+    )?;
     writeln!(out)?;
     let demo_flag = format!("--home {}", shell_quote(&demo.root().display().to_string()));
     writeln!(out, "Try:")?;
@@ -88,6 +104,9 @@ pub fn run(home: &super::Context, args: DemoArgs) -> anyhow::Result<()> {
         "export --format bibtex --tag inference".to_string(),
         "radar show".to_string(),
         "radar render -o radar.svg".to_string(),
+        "impl list".to_string(),
+        "impl run 2106.09685".to_string(),
+        "impl ledger".to_string(),
     ] {
         writeln!(out, "  litradar {demo_flag} {example}")?;
     }

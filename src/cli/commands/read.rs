@@ -410,7 +410,10 @@ fn note(
             .context("cannot read the note from standard input")?;
         text
     } else {
-        let seed = if current.is_empty() {
+        let seed = if current.is_empty() && pass == Pass::Reproduce {
+            // Pass 3 starts from the paper's implementations and ledger.
+            s.lib.reproduce_template(&paper_id)?
+        } else if current.is_empty() {
             template(pass, &record.paper.title)
         } else {
             current.clone()
