@@ -11,11 +11,13 @@
 
 use litradar::embed::Embedder;
 use litradar::embed::store::Pending;
-use litradar::library::{Incoming, Library, Merge};
-use litradar::paper::{Author, Paper};
+use litradar::library::{Library, Merge};
 use litradar::search::{Filters, Mode, Searcher, Semantic, TextIndex};
 use std::path::{Path, PathBuf};
+
+mod support;
 use std::time::Instant;
+use support::sample_papers;
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -75,52 +77,6 @@ fn model_dir() -> PathBuf {
         .unwrap_or_else(|| {
             PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("models/all-MiniLM-L6-v2")
         })
-}
-
-fn sample_papers(n: usize, id_offset: usize) -> Vec<Incoming> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/data/corpus/arxiv_cs_ai_cl_lg_sample_10k.jsonl");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let base: Vec<serde_json::Value> = text
-        .lines()
-        .filter_map(|l| serde_json::from_str(l).ok())
-        .collect();
-    (0..n)
-        .map(|i| {
-            let r = &base[i % base.len()];
-            let k = i + id_offset;
-            Incoming::from(Paper {
-                id: format!(
-                    "{:02}{:02}.{:05}",
-                    30 + k / 1_000_000,
-                    1 + (k / 100_000) % 12,
-                    k % 100_000
-                ),
-                version: Some(1),
-                title: r["title"].as_str().unwrap_or("").to_string(),
-                abstract_text: r["abstract"].as_str().unwrap_or("").to_string(),
-                authors: r["authors"]
-                    .as_array()
-                    .map(|a| {
-                        a.iter()
-                            .filter_map(|x| x.as_str())
-                            .map(Author::named)
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-                categories: r["categories"]
-                    .as_array()
-                    .map(|a| {
-                        a.iter()
-                            .filter_map(|x| x.as_str().map(str::to_string))
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-                primary_category: r["categories"][0].as_str().map(str::to_string),
-                ..Paper::default()
-            })
-        })
-        .collect()
 }
 
 fn random_unit(seed: &mut u64, dim: usize) -> Vec<f32> {
@@ -243,7 +199,7 @@ fn search_phase(dir: &Path) {
         percentile(embeds.clone(), 0.5),
         percentile(embeds, 0.9)
     );
-    let searcher = Searcher::new(&lib, &index, Some(semantic));
+    let searcher = Searcher::new(&lib, &index, Some(&semantic));
     for mode in [Mode::Lexical, Mode::Semantic, Mode::Hybrid] {
         let mut times = Vec::new();
         for round in 0..3 {

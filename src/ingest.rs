@@ -20,6 +20,11 @@ pub trait Progress {
     fn advance(&self, _n: u64) {}
     /// A short status line.
     fn message(&self, _text: &str) {}
+    /// True when the user asked to stop; jobs check it between pages, so
+    /// every page stored is stored whole.
+    fn cancelled(&self) -> bool {
+        false
+    }
 }
 
 /// Progress that goes nowhere.
@@ -47,6 +52,9 @@ pub enum IngestError {
     /// The embedding model failed.
     #[error(transparent)]
     Embed(#[from] crate::embed::EmbedError),
+    /// The user stopped the job; pages stored before are kept.
+    #[error("stopped; {0} papers stored before the stop are kept")]
+    Cancelled(u64),
     /// A file's content is unusable; nothing from it was stored.
     #[error("{path}: {message}; nothing was imported")]
     Parse {
@@ -83,6 +91,9 @@ pub fn fetch(
     let mut report = FetchReport::default();
     progress.total(max);
     while let Some(req) = pager.next_request() {
+        if progress.cancelled() {
+            return Err(IngestError::Cancelled(report.received));
+        }
         progress.message(&format!(
             "requesting results {}–{}",
             req.start + 1,
@@ -197,6 +208,10 @@ pub fn sync_watch(
     progress.total(cap);
     let mut exhausted = false;
     while let Some(req) = pager.next_request() {
+        if progress.cancelled() {
+            // The sync point is not moved: the next sync picks up from here.
+            return Err(IngestError::Cancelled(report.stored.added.len() as u64));
+        }
         progress.message(&format!("{}: page {}", watch.name, report.pages + 1));
         let feed = client.fetch_page_expecting_entries(&req)?;
         report.pages += 1;

@@ -17,3 +17,4 @@ pub mod radar;
 pub mod reading;
 pub mod search;
 pub mod starter;
+pub mod tui;

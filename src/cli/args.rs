@@ -6,7 +6,12 @@ use std::path::PathBuf;
 
 /// A personal research knowledge base and technology radar.
 #[derive(Debug, Parser)]
-#[command(name = "litradar", version, about, arg_required_else_help = true)]
+#[command(
+    name = "litradar",
+    version,
+    about,
+    after_help = "Without a command, litradar opens the terminal app on your library."
+)]
 pub struct Cli {
     /// The litradar home (database and config.toml); default: the XDG data directory.
     #[arg(long, global = true, env = "LITRADAR_HOME", value_name = "DIR")]
@@ -20,9 +25,9 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub no_embed: bool,
 
-    /// What to do.
+    /// What to do (none: open the terminal app).
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 /// Every command.
@@ -382,9 +387,12 @@ pub enum OutFormat {
 /// `demo`.
 #[derive(Debug, Args)]
 pub struct DemoArgs {
-    /// Print the summary as JSON.
+    /// Print the summary as JSON (and do not open the app).
     #[arg(long)]
     pub json: bool,
+    /// Print the summary and do not open the app (also when not on a terminal).
+    #[arg(long)]
+    pub summary: bool,
 }
 
 /// `config`.

@@ -53,7 +53,10 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         no_embed: cli.no_embed,
     };
     let home = &commands::Context { home, options };
-    match cli.command {
+    let Some(command) = cli.command else {
+        return commands::demo::open_app(home, &home.home);
+    };
+    match command {
         Command::Fetch(a) => commands::fetch::fetch(home, a),
         Command::Add(a) => commands::fetch::add(home, a),
         Command::Watch(w) => commands::watch::run(home, w),

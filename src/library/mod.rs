@@ -5,11 +5,13 @@
 
 mod citekey;
 mod papers;
+mod rows;
 pub mod schema;
 mod tags;
 mod watches;
 
 pub use papers::{BibExtras, Incoming, ListFilter, Merge, NewVersion, PaperRecord, UpsertReport};
+pub use rows::{PaperRow, RowFilter, RowOrder};
 pub use tags::validate_tag;
 pub use watches::Watch;
 

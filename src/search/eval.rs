@@ -220,7 +220,7 @@ pub fn run(
         }
         _ => None,
     };
-    let searcher = Searcher::new(&lib, &text, semantic);
+    let searcher = Searcher::new(&lib, &text, semantic.as_ref());
     let mut report = Report {
         split: split.to_string(),
         queries: dataset.queries.len(),

@@ -119,7 +119,7 @@ impl<'a> Semantic<'a> {
 pub struct Searcher<'a> {
     lib: &'a Library,
     text: &'a TextIndex,
-    semantic: Option<Semantic<'a>>,
+    semantic: Option<&'a Semantic<'a>>,
 }
 
 impl<'a> Searcher<'a> {
@@ -127,7 +127,7 @@ impl<'a> Searcher<'a> {
     pub fn new(
         lib: &'a Library,
         text: &'a TextIndex,
-        semantic: Option<Semantic<'a>>,
+        semantic: Option<&'a Semantic<'a>>,
     ) -> Searcher<'a> {
         Searcher {
             lib,
@@ -150,7 +150,7 @@ impl<'a> Searcher<'a> {
         limit: usize,
     ) -> Result<Vec<SearchHit>, SearchError> {
         let limit = limit.max(1);
-        let mode = match (mode, &self.semantic) {
+        let mode = match (mode, self.semantic) {
             (Mode::Semantic, None) => return Err(SearchError::NoModel),
             (Mode::Hybrid, None) => Mode::Lexical,
             (m, _) => m,
@@ -165,7 +165,7 @@ impl<'a> Searcher<'a> {
         let (lexical, semantic) = std::thread::scope(|scope| {
             let words = (mode != Mode::Semantic)
                 .then(|| scope.spawn(|| self.text.search(query, filters, depth)));
-            let meaning = match (&self.semantic, mode) {
+            let meaning = match (self.semantic, mode) {
                 (Some(s), Mode::Semantic | Mode::Hybrid) => s
                     .model
                     .embed_query(query)
@@ -215,7 +215,7 @@ impl<'a> Searcher<'a> {
 
     /// Papers nearest to a paper by meaning (the paper itself left out).
     pub fn related(&self, paper_id: &str, limit: usize) -> Result<Vec<SearchHit>, SearchError> {
-        let Some(s) = &self.semantic else {
+        let Some(s) = self.semantic else {
             return Err(SearchError::NoModel);
         };
         let Some(v) = s.vectors.vector_of(paper_id) else {

@@ -192,7 +192,6 @@ fn the_index_follows_the_library_and_survives_loss() {
         .query_row("SELECT count(*) FROM index_changes", [], |r| r.get(0))
         .expect("count");
     assert_eq!(pending, 0, "applied changes are pruned");
-    drop(s);
     drop(index);
     // Deleted: rebuilt from the library.
     std::fs::remove_dir_all(&path).expect("delete");
@@ -224,7 +223,7 @@ fn meaning_and_fusion_with_a_tiny_model() {
     let (index, _) = TextIndex::open(dir.path(), &lib).expect("index");
     let semantic = Semantic::load(&lib, &model).expect("vectors");
     assert_eq!(semantic.vectors.len(), 29);
-    let s = Searcher::new(&lib, &index, Some(semantic));
+    let s = Searcher::new(&lib, &index, Some(&semantic));
     let sem = s
         .search("attention", Mode::Semantic, &Filters::default(), 5)
         .expect("semantic");

@@ -139,7 +139,13 @@ fn remove_deletes_the_paper_and_its_tags() {
 #[test]
 fn exit_codes_say_what_went_wrong() {
     let home = Home::new();
-    assert_eq!(home.run(&[]).code(), 2, "no command is a usage error");
+    let bare = home.run(&[]);
+    assert_eq!(bare.code(), 2, "no command off a terminal is a usage error");
+    assert!(
+        bare.stderr().contains("needs a terminal"),
+        "{}",
+        bare.stderr()
+    );
     assert_eq!(home.run(&["list", "--bogus"]).code(), 2);
     assert_eq!(home.run(&["show", "nope"]).code(), 1);
     assert_eq!(home.run(&["tag", "2106.09685", "x"]).code(), 1);

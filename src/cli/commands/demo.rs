@@ -96,6 +96,12 @@ pub fn run(home: &super::Context, args: DemoArgs) -> anyhow::Result<()> {
     writeln!(out)?;
     let demo_flag = format!("--home {}", shell_quote(&demo.root().display().to_string()));
     writeln!(out, "Try:")?;
+    let app = !args.summary && std::io::IsTerminal::is_terminal(&std::io::stdout());
+    if app {
+        // The summary stays above the app's screen in the scrollback.
+        drop(out);
+        return open_app(home, &demo);
+    }
     for example in [
         "list".to_string(),
         "list --tag peft".to_string(),
@@ -122,4 +128,21 @@ fn shell_quote(text: &str) -> String {
     } else {
         format!("'{}'", text.replace('\'', "'\\''"))
     }
+}
+
+/// Opens the terminal app on a home's library.
+pub fn open_app(ctx: &super::Context, home: &crate::home::Home) -> anyhow::Result<()> {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        anyhow::bail!(crate::cli::UsageError(
+            "without a command litradar opens the terminal app, which needs a terminal; see `litradar --help` for the commands".into()
+        ));
+    }
+    home.ensure()?;
+    let config = crate::config::Config::load(&ctx.config_file())?;
+    crate::tui::run(crate::tui::Setup {
+        home: home.clone(),
+        config,
+        device: ctx.options.device.clone(),
+    })
 }

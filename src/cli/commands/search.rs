@@ -61,7 +61,7 @@ pub fn search(ctx: &Context, args: SearchArgs) -> anyhow::Result<()> {
         Some(m) => Some(Semantic::load(&s.lib, m)?),
         None => None,
     };
-    let searcher = Searcher::new(&s.lib, &index, semantic);
+    let searcher = Searcher::new(&s.lib, &index, semantic.as_ref());
     let filters = Filters {
         category: args.category,
         tag: args.tag,
@@ -85,7 +85,7 @@ pub fn related(ctx: &Context, args: RelatedArgs) -> anyhow::Result<()> {
     }
     let index = open_index(ctx, &s)?;
     let semantic = Semantic::load(&s.lib, &model)?;
-    let searcher = Searcher::new(&s.lib, &index, Some(semantic));
+    let searcher = Searcher::new(&s.lib, &index, Some(&semantic));
     let hits = searcher.related(&record.paper.id, args.limit)?;
     if !args.json {
         eprintln!("Nearest to {} ({}):", record.paper.id, record.paper.title);

@@ -1,0 +1,297 @@
+//! Drawing: a pure function of the app state. The tab bar, the screen, the
+//! status bar (with the running timer, visible everywhere), the message or
+//! prompt line, and the help overlay.
+
+mod jobs;
+mod papers;
+mod radar;
+
+use super::app::{App, Prompt, Screen};
+use super::state::Level;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+/// Styles that respect NO_COLOR: without colour only bold and reverse remain.
+#[derive(Debug, Clone, Copy)]
+pub struct Theme {
+    color: bool,
+}
+
+impl Theme {
+    fn fg(self, c: Color) -> Style {
+        if self.color {
+            Style::default().fg(c)
+        } else {
+            Style::default()
+        }
+    }
+    /// Paper ids.
+    pub fn id(self) -> Style {
+        self.fg(Color::Cyan)
+    }
+    /// Secondary text.
+    pub fn dim(self) -> Style {
+        if self.color {
+            Style::default().fg(Color::DarkGray)
+        } else {
+            Style::default()
+        }
+    }
+    /// Headings.
+    pub fn heading(self) -> Style {
+        Style::default().add_modifier(Modifier::BOLD)
+    }
+    /// The selected row.
+    pub fn selected(self) -> Style {
+        Style::default().add_modifier(Modifier::REVERSED)
+    }
+    /// Good news.
+    pub fn good(self) -> Style {
+        self.fg(Color::Green)
+    }
+    /// Bad news.
+    pub fn bad(self) -> Style {
+        self.fg(Color::Red).add_modifier(if self.color {
+            Modifier::empty()
+        } else {
+            Modifier::BOLD
+        })
+    }
+    /// Highlighted words.
+    pub fn highlight(self) -> Style {
+        self.fg(Color::Yellow).add_modifier(Modifier::BOLD)
+    }
+    /// Ring colours, centre first.
+    pub fn ring(self, ring: usize) -> Style {
+        let c = [Color::Green, Color::Cyan, Color::Yellow, Color::Red];
+        self.fg(c[ring.min(3)])
+    }
+    /// A block border, brighter when focused.
+    pub fn border(self, focused: bool) -> Style {
+        if focused {
+            self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
+        } else {
+            self.dim()
+        }
+    }
+}
+
+/// Draws the whole app.
+pub fn draw(frame: &mut Frame, app: &App) {
+    let theme = Theme { color: app.color };
+    let [tabs, body, status, bottom] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(3),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(frame.area());
+    draw_tabs(frame, tabs, app, theme);
+    match app.screen {
+        Screen::Library => papers::library(frame, body, app, theme),
+        Screen::Search => papers::search(frame, body, app, theme),
+        Screen::Reading => papers::reading(frame, body, app, theme),
+        Screen::Radar => radar::radar(frame, body, app, theme),
+        Screen::Fetch => jobs::fetch(frame, body, app, theme),
+        Screen::Code => jobs::code(frame, body, app, theme),
+    }
+    draw_status(frame, status, app, theme);
+    draw_bottom(frame, bottom, app, theme);
+    if app.help {
+        draw_help(frame, body, theme);
+    }
+}
+
+fn draw_tabs(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
+    let mut spans = vec![Span::styled(" litradar ", theme.heading())];
+    for (i, s) in Screen::ALL.iter().enumerate() {
+        let label = format!(" {} {} ", i + 1, s.title());
+        let style = if *s == app.screen {
+            theme.selected()
+        } else {
+            theme.dim()
+        };
+        spans.push(Span::styled(label, style));
+    }
+    let count = if app.library.loading {
+        "loading…".to_string()
+    } else {
+        format!("{} papers", app.library.rows.len())
+    };
+    let line = Line::from(spans);
+    let used = line.width() as u16;
+    frame.render_widget(Paragraph::new(line), area);
+    if area.width > used + count.len() as u16 + 1 {
+        let right = Rect::new(
+            area.x + area.width - count.len() as u16 - 1,
+            area.y,
+            count.len() as u16 + 1,
+            1,
+        );
+        frame.render_widget(Paragraph::new(Span::styled(count, theme.dim())), right);
+    }
+}
+
+fn draw_status(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
+    let mut spans = Vec::new();
+    match &app.timer {
+        Some(t) => {
+            let secs = t.seconds(chrono::Utc::now());
+            let budget = app
+                .reading
+                .budgets
+                .map(|b| b[crate::reading::index(t.pass)]);
+            let over = budget.and_then(|b| b.over(secs));
+            let clock = format!(
+                " ⏱ {} pass {} {:02}:{:02}",
+                t.paper_id,
+                t.pass.number(),
+                secs / 60,
+                secs % 60
+            );
+            spans.push(Span::styled(
+                clock,
+                if over.is_some() {
+                    theme.bad()
+                } else {
+                    theme.good()
+                },
+            ));
+            if let Some(b) = budget {
+                spans.push(Span::styled(
+                    format!(" / {}–{} min", b.min, b.max),
+                    theme.dim(),
+                ));
+            }
+        }
+        None => spans.push(Span::styled(" no timer", theme.dim())),
+    }
+    if let Some(job) = &app.fetch.running {
+        let progress = match app.fetch.progress {
+            Some((d, Some(t))) => format!(" {d}/{t}"),
+            Some((d, None)) => format!(" {d}"),
+            None => String::new(),
+        };
+        spans.push(Span::raw(format!("  ⟳ {job}{progress}")));
+    }
+    if let Some(run) = &app.code.running {
+        spans.push(Span::raw(format!("  ▶ {run}")));
+    }
+    let line = Line::from(spans);
+    let hint = "? help  : command  q back ";
+    frame.render_widget(Paragraph::new(line), area);
+    let used = Line::from(Vec::<Span>::new()).width() as u16;
+    if area.width > 60 + used {
+        let w = hint.chars().count() as u16;
+        let right = Rect::new(area.x + area.width - w, area.y, w, 1);
+        frame.render_widget(Paragraph::new(Span::styled(hint, theme.dim())), right);
+    }
+}
+
+fn draw_bottom(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
+    let line = match &app.prompt {
+        Some(Prompt::Palette(t)) => Line::from(vec![
+            Span::styled(":", theme.heading()),
+            Span::raw(t.clone()),
+            Span::raw("█"),
+        ]),
+        Some(Prompt::Filter(t)) => Line::from(vec![
+            Span::styled("filter (tag:NAME cat:CAT pass:STATE): ", theme.heading()),
+            Span::raw(t.clone()),
+            Span::raw("█"),
+        ]),
+        Some(Prompt::Fetch(t)) => Line::from(vec![
+            Span::styled("arXiv query: ", theme.heading()),
+            Span::raw(t.clone()),
+            Span::raw("█"),
+        ]),
+        None => match &app.message {
+            Some((Level::Error, m)) => Line::from(Span::styled(m.clone(), theme.bad())),
+            Some((Level::Info, m)) => Line::from(Span::raw(m.clone())),
+            None => Line::from(Span::styled(
+                "1–6 screens · / search · Enter open · t timer · e note · r related · c code",
+                theme.dim(),
+            )),
+        },
+    };
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+/// Every key, for the help overlay and the README.
+pub const KEYS: &[(&str, &str)] = &[
+    ("1–6", "Library, Search, Reading, Radar, Fetch, Code"),
+    ("Tab", "switch pane (list / detail; query / results)"),
+    ("j k ↓ ↑", "move; PgDn PgUp page; g G first / last"),
+    ("Enter", "open the paper (or blip's paper, run a link)"),
+    ("q Esc", "back; q on the library quits"),
+    ("/", "search as you type; Shift-Tab or Ctrl-T mode"),
+    ("m", "results: words / meaning / hybrid"),
+    ("r", "papers related to the current one"),
+    ("s f F", "library: sort; filter; clear the filter"),
+    ("Q", "put the paper in the reading queue"),
+    ("t", "start / stop the reading timer"),
+    ("d", "mark the current pass done (radar: diff)"),
+    ("e", "edit the current pass's note in $EDITOR"),
+    ("[ ] h l", "radar: older / newer edition"),
+    ("n w", "fetch: an arXiv query; sync watches"),
+    ("c R", "code: open a paper's links; run one"),
+    ("x", "cancel the running fetch or run"),
+    (":", "search Q · show ID · fetch Q · sync · radar M · run N"),
+    ("?", "this help; Ctrl-C quits from anywhere"),
+];
+
+fn draw_help(frame: &mut Frame, area: Rect, theme: Theme) {
+    let width = area.width.min(72);
+    let height = area.height.min(KEYS.len() as u16 + 2);
+    let popup = Rect::new(
+        area.x + (area.width - width) / 2,
+        area.y + (area.height - height) / 2,
+        width,
+        height,
+    );
+    let lines: Vec<Line> = KEYS
+        .iter()
+        .map(|(k, v)| {
+            Line::from(vec![
+                Span::styled(format!(" {k:<8} "), theme.heading()),
+                Span::raw(*v),
+            ])
+        })
+        .collect();
+    frame.render_widget(Clear, popup);
+    frame.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(" Keys (any key closes) ")
+                .border_style(theme.border(true)),
+        ),
+        popup,
+    );
+}
+
+/// Cuts `text` to `width` characters with an ellipsis.
+pub fn fit(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_string();
+    }
+    if width == 0 {
+        return String::new();
+    }
+    let mut s: String = text.chars().take(width.saturating_sub(1)).collect();
+    s.push('…');
+    s
+}
+
+/// The window of `height` rows that keeps `selected` visible.
+pub fn window(selected: usize, len: usize, height: usize) -> std::ops::Range<usize> {
+    if height == 0 || len == 0 {
+        return 0..0;
+    }
+    let start = selected.saturating_sub(height.saturating_sub(1).min(height / 2 + height % 2));
+    let start = start.min(len.saturating_sub(height));
+    start..(start + height).min(len)
+}

@@ -1,0 +1,180 @@
+//! The worker for real: a library file, the full-text index, a program run
+//! in the background with its output streamed, a cancelled run, a failed
+//! fetch reported as a message, and changes from another connection picked
+//! up without being asked.
+
+use super::state::{Intent, Update};
+use super::worker::{Setup, spawn};
+use crate::config::Config;
+use crate::home::Home;
+use crate::impls::store::NewImpl;
+use crate::library::{Library, RowFilter};
+use crate::search::Mode;
+use std::sync::mpsc::{Receiver, channel};
+use std::time::{Duration, Instant};
+
+/// Waits for the first update `pick` accepts.
+fn wait<T>(updates: &Receiver<Update>, mut pick: impl FnMut(Update) -> Option<T>) -> T {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let update = updates
+            .recv_timeout(left)
+            .expect("an update before the deadline");
+        if let Some(t) = pick(update) {
+            return t;
+        }
+    }
+}
+
+#[test]
+fn the_worker_answers_runs_cancels_and_notices_other_writers() {
+    let dir = tempfile::tempdir().expect("dir");
+    let home = Home::at(dir.path());
+    home.ensure().expect("home");
+    let code = dir.path().join("code");
+    std::fs::create_dir(&code).expect("code");
+    {
+        let mut lib = Library::open(&home.database()).expect("library");
+        crate::starter::load(&mut lib).expect("starter");
+        let quick = |cmd: &[&str]| NewImpl {
+            location: code.display().to_string(),
+            command: cmd.iter().map(|s| s.to_string()).collect(),
+            ..Default::default()
+        };
+        lib.impl_link(
+            "1706.03762",
+            quick(&["sh", "-c", "echo hello; echo 'METRIC bleu=28.1'"]),
+        )
+        .expect("link");
+        lib.impl_link("2106.09685", quick(&["sh", "-c", "echo waiting; sleep 60"]))
+            .expect("link");
+    }
+    let mut config = Config::default();
+    config.arxiv.base_url = "http://127.0.0.1:9/api/query".into();
+    config.arxiv.delay_ms = 1;
+    config.arxiv.max_retries = 0;
+    config.embed.models_dir = Some(dir.path().join("no-models"));
+    let (intents, intent_rx) = channel();
+    let (update_tx, updates) = channel();
+    let worker = spawn(
+        Setup {
+            home: home.clone(),
+            config,
+            device: Some("cpu".into()),
+        },
+        intent_rx,
+        update_tx,
+    );
+
+    intents
+        .send(Intent::LoadPapers(RowFilter::default()))
+        .expect("send");
+    assert_eq!(
+        wait(&updates, |u| match u {
+            Update::Papers(r) => Some(r.len()),
+            _ => None,
+        }),
+        29
+    );
+
+    // Words search without a model; typing fast only answers the last query.
+    for q in ["l", "lo", "low-rank"] {
+        intents
+            .send(Intent::Search {
+                query: q.into(),
+                mode: Mode::Hybrid,
+            })
+            .expect("send");
+    }
+    let (query, ids) = wait(&updates, |u| match u {
+        Update::Hits { query, hits, .. } => Some((
+            query,
+            hits.into_iter().map(|h| h.hit.id).collect::<Vec<_>>(),
+        )),
+        _ => None,
+    });
+    assert_eq!(query, "low-rank");
+    assert_eq!(ids.first().map(String::as_str), Some("2106.09685"));
+
+    // A run streams its output and is logged.
+    intents.send(Intent::RunImpl(1)).expect("send");
+    let mut lines = Vec::new();
+    let (message, failed) = wait(&updates, |u| match u {
+        Update::Output(l) => {
+            lines.push(l);
+            None
+        }
+        Update::Finished {
+            message, failed, ..
+        } => Some((message, failed)),
+        _ => None,
+    });
+    assert!(!failed, "{message}");
+    assert!(lines.contains(&"hello".to_string()), "{lines:?}");
+    assert!(
+        message.starts_with("Run #1 of 1706.03762: exit 0"),
+        "{message}"
+    );
+
+    // A long run is cancelled.
+    intents.send(Intent::RunImpl(2)).expect("send");
+    wait(&updates, |u| {
+        matches!(u, Update::Output(ref l) if l == "waiting").then_some(())
+    });
+    let t = Instant::now();
+    intents.send(Intent::Cancel).expect("send");
+    let (message, failed) = wait(&updates, |u| match u {
+        Update::Finished {
+            message, failed, ..
+        } => Some((message, failed)),
+        _ => None,
+    });
+    assert!(failed && message.contains("interrupted"), "{message}");
+    assert!(t.elapsed() < Duration::from_secs(20));
+
+    // A fetch that cannot reach arXiv ends with a message, not a crash.
+    intents.send(Intent::Fetch("ti:lora".into())).expect("send");
+    let (message, failed) = wait(&updates, |u| match u {
+        Update::Finished {
+            message, failed, ..
+        } => Some((message, failed)),
+        _ => None,
+    });
+    assert!(failed, "{message}");
+
+    // Another process adds a tag: the list reloads by itself.
+    {
+        let mut other = Library::open(&home.database()).expect("other");
+        other
+            .tag("1706.03762", &["classic".to_string()])
+            .expect("tag");
+    }
+    let tagged = wait(&updates, |u| match u {
+        Update::Papers(rows) => rows
+            .into_iter()
+            .find(|r| r.id == "1706.03762")
+            .filter(|r| r.tags.contains(&"classic".to_string())),
+        _ => None,
+    });
+    assert_eq!(tagged.id, "1706.03762");
+
+    // Timers.
+    intents
+        .send(Intent::StartTimer("2106.09685".into()))
+        .expect("send");
+    let running = wait(&updates, |u| match u {
+        Update::Timer(Some(t)) => Some(t),
+        _ => None,
+    });
+    assert_eq!(running.paper_id, "2106.09685");
+    intents.send(Intent::StopTimer).expect("send");
+    let stopped = wait(&updates, |u| match u {
+        Update::Message(_, m) if m.starts_with("Timer stopped") => Some(m),
+        _ => None,
+    });
+    assert!(stopped.contains("2106.09685 pass 1"), "{stopped}");
+
+    drop(intents);
+    worker.join().expect("the worker ends when the app goes");
+}
