@@ -5,24 +5,25 @@
 //! be cancelled. The worker also notices when another process (a CLI
 //! `watch sync`) changes the library and reloads what is shown.
 
-use super::state::{
-    BlipStory, CodeData, Hit, Intent, Level, PaperDetail, QueueRow, RadarData, ReadingData, Update,
-};
-use crate::arxiv::{ArxivClient, SearchQuery, SortBy};
+use super::state::{Intent, Level, Update};
+use crate::arxiv::SearchQuery;
 use crate::config::Config;
 use crate::embed::Embedder;
 use crate::home::Home;
 use crate::impls::resolve::{resolve, source_root};
-use crate::impls::runner::{self, Stream};
-use crate::ingest::{self, IngestError, Progress};
 use crate::library::{Library, RowFilter};
-use crate::reading::{Pass, Status};
+use crate::reading::Status;
 use crate::search::{Filters, Mode, SearchHit, Searcher, Semantic, TextIndex, VectorIndex};
 use std::cell::OnceCell;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::time::Duration;
+
+mod jobs;
+pub mod load;
+
+pub use load::{code, detail, radar, reading};
 
 /// Results per search.
 const HITS: usize = 50;
@@ -148,7 +149,7 @@ fn handle(
         Intent::LoadPaper(id) => send(updates, Update::Paper(Box::new(detail(lib, &id)?))),
         Intent::Search { query, mode } => {
             let hits = run_search(setup, search, model, &query, mode)?;
-            let hits = decorate(lib, hits)?;
+            let hits = load::decorate(lib, hits)?;
             send(updates, Update::Hits { query, mode, hits });
         }
         Intent::Related(id) => {
@@ -158,7 +159,7 @@ fn handle(
                 updates,
                 Update::Related {
                     of: id,
-                    hits: decorate(lib, hits)?,
+                    hits: load::decorate(lib, hits)?,
                 },
             );
         }
@@ -238,13 +239,13 @@ fn handle(
             let cancel = Arc::new(AtomicBool::new(false));
             *job = Some(cancel.clone());
             let (setup, updates) = (setup.clone(), updates.clone());
-            std::thread::spawn(move || fetch_job(&setup, &query, &cancel, &updates));
+            std::thread::spawn(move || jobs::fetch_job(&setup, &query, &cancel, &updates));
         }
         Intent::SyncWatches => {
             let cancel = Arc::new(AtomicBool::new(false));
             *job = Some(cancel.clone());
             let (setup, updates) = (setup.clone(), updates.clone());
-            std::thread::spawn(move || sync_job(&setup, &cancel, &updates));
+            std::thread::spawn(move || jobs::sync_job(&setup, &cancel, &updates));
         }
         Intent::RunImpl(n) => {
             let imp = lib.impl_get(n)?;
@@ -265,7 +266,7 @@ fn handle(
             let cancel = Arc::new(AtomicBool::new(false));
             *job = Some(cancel.clone());
             let (db, updates) = (setup.home.database(), updates.clone());
-            std::thread::spawn(move || run_job(&db, imp, runnable, &cancel, &updates));
+            std::thread::spawn(move || jobs::run_job(&db, imp, runnable, &cancel, &updates));
         }
         Intent::Cancel => match job.take() {
             Some(flag) => {
@@ -284,99 +285,6 @@ fn handle(
 fn reading_changed(lib: &Library, id: &str, updates: &Sender<Update>) -> anyhow::Result<()> {
     send(updates, Update::Paper(Box::new(detail(lib, id)?)));
     Ok(())
-}
-
-/// Everything the detail pane shows about one paper.
-pub fn detail(lib: &Library, id: &str) -> anyhow::Result<PaperDetail> {
-    let record = lib.find(id)?;
-    let (_, passes) = lib.passes(&record.paper.id)?;
-    let impls = lib.impl_list(Some(&record.paper.id))?;
-    let ledger = lib
-        .impl_ledger(Some(&record.paper.id))?
-        .into_iter()
-        .flat_map(|(_, rows)| rows)
-        .collect();
-    let links = lib.radar_links()?;
-    let mut blips: Vec<String> = links
-        .into_iter()
-        .filter(|(_, papers)| papers.contains(&record.paper.id))
-        .map(|(blip, _)| blip)
-        .collect();
-    blips.sort();
-    Ok(PaperDetail {
-        record,
-        passes,
-        impls,
-        ledger,
-        blips,
-    })
-}
-
-/// The queue and budgets.
-pub fn reading(lib: &Library, config: &Config) -> anyhow::Result<ReadingData> {
-    let queue = crate::reading::order_queue(lib.queue_items()?)
-        .into_iter()
-        .map(|item| {
-            let title = lib
-                .get(&item.paper_id)?
-                .map(|r| r.paper.title)
-                .unwrap_or_default();
-            Ok(QueueRow { item, title })
-        })
-        .collect::<anyhow::Result<Vec<_>>>()?;
-    Ok(ReadingData {
-        queue,
-        budgets: Some(config.reading.budgets()),
-    })
-}
-
-/// An edition with its diff and every blip's story.
-pub fn radar(lib: &Library, config: &Config, edition: Option<&str>) -> anyhow::Result<RadarData> {
-    let view = lib.radar_view(edition, config.radar.stale_after)?;
-    let editions = lib.radar_editions()?.into_iter().map(|e| e.name).collect();
-    let (_, _, diff) = lib.radar_diff(None, Some(&view.edition))?;
-    let stories = view
-        .blips
-        .iter()
-        .map(|b| {
-            Ok(BlipStory {
-                history: lib.radar_history(&b.name)?,
-                evidence: lib.radar_evidence(&b.name)?,
-            })
-        })
-        .collect::<anyhow::Result<Vec<_>>>()?;
-    Ok(RadarData {
-        editions,
-        view,
-        diff,
-        stories,
-    })
-}
-
-/// A paper's links (checked), ledger and runs.
-pub fn code(lib: &Library, id: &str) -> anyhow::Result<CodeData> {
-    let record = lib.find(id)?;
-    let source = source_root();
-    let impls = lib
-        .impl_list(Some(&record.paper.id))?
-        .into_iter()
-        .map(|i| {
-            let problem = resolve(&i, &source).err();
-            (i, problem)
-        })
-        .collect();
-    let ledger = lib
-        .impl_ledger(Some(&record.paper.id))?
-        .into_iter()
-        .flat_map(|(_, rows)| rows)
-        .collect();
-    Ok(CodeData {
-        paper: record.paper.id.clone(),
-        title: record.paper.title,
-        impls,
-        ledger,
-        runs: lib.impl_runs(Some(&record.paper.id), 10)?,
-    })
 }
 
 fn ensure_index<'s>(setup: &Setup, search: &'s mut SearchSide) -> anyhow::Result<&'s TextIndex> {
@@ -419,29 +327,6 @@ fn load_model(setup: &Setup) -> anyhow::Result<Option<Embedder>> {
         .map_err(|e: String| anyhow::anyhow!(e))?;
     let device = crate::embed::device::open(choice).map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(Some(r.load(&device)?))
-}
-
-/// After new papers arrive, as the CLI does: embed them when a model is
-/// installed and `[embed] auto` is on, so meaning search finds them too.
-fn embed_new(
-    setup: &Setup,
-    lib: &mut Library,
-    progress: &JobProgress<'_>,
-) -> Result<String, String> {
-    if !setup.config.embed.auto {
-        return Ok(String::new());
-    }
-    let Some(model) = load_model(setup).map_err(|e| one_line(&e))? else {
-        return Ok(String::new());
-    };
-    progress.done.set(0);
-    let report = ingest::embed_pending(lib, &model, setup.config.embed.batch, progress)
-        .map_err(ingest_error)?;
-    Ok(if report.embedded > 0 {
-        format!("; {} embedded", report.embedded)
-    } else {
-        String::new()
-    })
 }
 
 fn run_search(
@@ -515,246 +400,4 @@ fn related(
     let result = Searcher::new(&search.lib, index, Some(&semantic)).related(id, HITS);
     search.vectors = Some(semantic.vectors);
     Ok(result?)
-}
-
-fn decorate(lib: &Library, hits: Vec<SearchHit>) -> anyhow::Result<Vec<Hit>> {
-    hits.into_iter()
-        .map(|hit| {
-            let record = lib.get(&hit.id)?;
-            let (title, first_author, year) = match record {
-                Some(r) => (
-                    r.paper.title.clone(),
-                    r.paper
-                        .authors
-                        .first()
-                        .map(|a| a.name.clone())
-                        .unwrap_or_default(),
-                    r.paper.year(),
-                ),
-                None => (hit.id.clone(), String::new(), None),
-            };
-            Ok(Hit {
-                hit,
-                title,
-                first_author,
-                year,
-            })
-        })
-        .collect()
-}
-
-/// Progress of a background job, sent to the UI; the job stops when the
-/// user cancels.
-struct JobProgress<'a> {
-    label: String,
-    done: std::cell::Cell<u64>,
-    total: std::cell::Cell<Option<u64>>,
-    cancel: &'a AtomicBool,
-    updates: &'a Sender<Update>,
-}
-
-impl JobProgress<'_> {
-    fn send(&self) {
-        send(
-            self.updates,
-            Update::Progress {
-                label: self.label.clone(),
-                done: self.done.get(),
-                total: self.total.get(),
-            },
-        );
-    }
-}
-
-impl Progress for JobProgress<'_> {
-    fn total(&self, total: u64) {
-        self.total.set(Some(total));
-        self.send();
-    }
-    fn advance(&self, n: u64) {
-        self.done.set(self.done.get() + n);
-        self.send();
-    }
-    fn cancelled(&self) -> bool {
-        self.cancel.load(Ordering::SeqCst)
-    }
-}
-
-fn finished(updates: &Sender<Update>, label: &str, result: Result<String, String>) {
-    let (message, failed) = match result {
-        Ok(m) => (m, false),
-        Err(e) => (e, true),
-    };
-    send(
-        updates,
-        Update::Finished {
-            label: label.to_string(),
-            message,
-            failed,
-        },
-    );
-}
-
-fn ingest_error(e: IngestError) -> String {
-    crate::paper::fold_whitespace(&e.to_string())
-}
-
-fn fetch_job(setup: &Setup, query: &SearchQuery, cancel: &AtomicBool, updates: &Sender<Update>) {
-    let label = format!("fetch {}", query.as_str());
-    let result = (|| -> Result<String, String> {
-        let mut lib = Library::open(&setup.home.database()).map_err(|e| e.to_string())?;
-        let mut client = ArxivClient::new(setup.config.client()).map_err(|e| e.to_string())?;
-        let progress = JobProgress {
-            label: label.clone(),
-            done: 0.into(),
-            total: None.into(),
-            cancel,
-            updates,
-        };
-        let report = ingest::fetch(
-            &mut lib,
-            &mut client,
-            query,
-            SortBy::Relevance,
-            50,
-            setup.config.arxiv.page_size,
-            &progress,
-        )
-        .map_err(ingest_error)?;
-        let embedded = embed_new(setup, &mut lib, &progress)?;
-        Ok(format!(
-            "Fetched {}: {} received, {} added, {} updated{embedded}",
-            query.as_str(),
-            report.received,
-            report.stored.added.len(),
-            report.stored.updated.len()
-        ))
-    })();
-    finished(updates, &label, result);
-}
-
-fn sync_job(setup: &Setup, cancel: &AtomicBool, updates: &Sender<Update>) {
-    let label = "sync watches".to_string();
-    let result = (|| -> Result<String, String> {
-        let mut lib = Library::open(&setup.home.database()).map_err(|e| e.to_string())?;
-        let watches = lib.watches().map_err(|e| e.to_string())?;
-        if watches.is_empty() {
-            return Err("No watches to sync; add one with `litradar watch add NAME QUERY`.".into());
-        }
-        let mut client = ArxivClient::new(setup.config.client()).map_err(|e| e.to_string())?;
-        let progress = JobProgress {
-            label: label.clone(),
-            done: 0.into(),
-            total: None.into(),
-            cancel,
-            updates,
-        };
-        let mut added = 0;
-        for w in &watches {
-            let cap = if w.sync_point.is_none() {
-                setup.config.watch.first_sync_max
-            } else {
-                setup.config.watch.sync_max
-            };
-            let report = ingest::sync_watch(
-                &mut lib,
-                &mut client,
-                w,
-                cap,
-                setup.config.arxiv.page_size,
-                &progress,
-            )
-            .map_err(|e| format!("{}: {}", w.name, ingest_error(e)))?;
-            added += report.stored.added.len();
-        }
-        let embedded = embed_new(setup, &mut lib, &progress)?;
-        Ok(format!(
-            "Synced {} watches: {added} new papers{embedded}",
-            watches.len()
-        ))
-    })();
-    finished(updates, &label, result);
-}
-
-fn run_job(
-    db: &std::path::Path,
-    imp: crate::impls::Implementation,
-    runnable: crate::impls::resolve::Runnable,
-    cancel: &AtomicBool,
-    updates: &Sender<Update>,
-) {
-    let label = format!("run #{}", imp.id);
-    send(
-        updates,
-        Update::Output(format!(
-            "$ {}  (in {})",
-            crate::impls::join_command(&runnable.argv),
-            runnable.workdir.display()
-        )),
-    );
-    let started_at = crate::paper::format_timestamp(&chrono::Utc::now());
-    let finished_run = runner::run(
-        &runnable.argv,
-        &runnable.workdir,
-        &runner::Options::default(),
-        cancel,
-        &mut |stream, line| {
-            let line = match stream {
-                Stream::Stdout => line.to_string(),
-                Stream::Stderr => format!("! {line}"),
-            };
-            send(updates, Update::Output(line));
-        },
-    );
-    let result = (|| -> Result<String, String> {
-        if finished_run.outcome == crate::impls::Outcome::FailedToStart {
-            return Err(format!(
-                "#{} could not start: {}",
-                imp.id,
-                finished_run.stderr_tail.trim()
-            ));
-        }
-        let mut lib = Library::open(db).map_err(|e| e.to_string())?;
-        let commit = runner::git_commit(&runnable.folder);
-        let run = lib
-            .impl_record_run(
-                &imp,
-                &started_at,
-                &runnable.argv,
-                &finished_run,
-                commit.as_deref(),
-            )
-            .map_err(|e| e.to_string())?;
-        let text = format!(
-            "Run #{} of {}: {} after {:.1} s, {} metrics",
-            run.id,
-            run.paper_id,
-            match (run.outcome, run.exit_code) {
-                (crate::impls::Outcome::Exited, Some(c)) => format!("exit {c}"),
-                (o, _) => o.as_str().replace('_', " "),
-            },
-            run.duration_ms as f64 / 1000.0,
-            run.metrics.len()
-        );
-        if run.succeeded() { Ok(text) } else { Err(text) }
-    })();
-    finished(updates, &label, result);
-}
-
-/// Marks for a pass state in lists: done ✓, in progress ▸, skipped –, not started ·.
-pub fn pass_marks(passes: &[Status; 3]) -> String {
-    passes
-        .iter()
-        .map(|s| match s {
-            Status::Done => '✓',
-            Status::InProgress => '▸',
-            Status::Skipped => '–',
-            Status::NotStarted => '·',
-        })
-        .collect()
-}
-
-/// A pass's name for the status bar.
-pub fn pass_name(pass: Pass) -> &'static str {
-    pass.name()
 }

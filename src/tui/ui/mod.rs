@@ -295,3 +295,16 @@ pub fn window(selected: usize, len: usize, height: usize) -> std::ops::Range<usi
     let start = start.min(len.saturating_sub(height));
     start..(start + height).min(len)
 }
+
+/// Marks for a pass state in lists: done ✓, in progress ▸, skipped –, not started ·.
+pub fn pass_marks(passes: &[crate::reading::Status; 3]) -> String {
+    passes
+        .iter()
+        .map(|s| match s {
+            crate::reading::Status::Done => '✓',
+            crate::reading::Status::InProgress => '▸',
+            crate::reading::Status::Skipped => '–',
+            crate::reading::Status::NotStarted => '·',
+        })
+        .collect()
+}

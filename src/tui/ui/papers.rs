@@ -1,11 +1,10 @@
 //! The library list and detail, search results, and the reading screen.
 
-use super::{Theme, fit, window};
+use super::{Theme, fit, pass_marks, window};
 use crate::impls::ledger;
 use crate::reading::{Pass, Status, human_duration, index};
 use crate::tui::app::{App, Focus, mode_label};
 use crate::tui::state::PaperDetail;
-use crate::tui::worker::pass_marks;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};

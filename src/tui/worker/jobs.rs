@@ -1,0 +1,238 @@
+//! Long jobs on threads of their own, each with its own connection: fetch,
+//! sync, and running an implementation. They report progress and output
+//! over the channel and stop when the user cancels.
+
+use super::{Setup, load_model, one_line, send};
+use crate::arxiv::{ArxivClient, SearchQuery, SortBy};
+use crate::impls::runner::{self, Stream};
+use crate::ingest::{self, IngestError, Progress};
+use crate::library::Library;
+use crate::tui::state::Update;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::Sender;
+
+/// Progress of a background job, sent to the UI; the job stops when the
+/// user cancels.
+struct JobProgress<'a> {
+    label: String,
+    done: std::cell::Cell<u64>,
+    total: std::cell::Cell<Option<u64>>,
+    cancel: &'a AtomicBool,
+    updates: &'a Sender<Update>,
+}
+
+impl JobProgress<'_> {
+    fn send(&self) {
+        send(
+            self.updates,
+            Update::Progress {
+                label: self.label.clone(),
+                done: self.done.get(),
+                total: self.total.get(),
+            },
+        );
+    }
+}
+
+impl Progress for JobProgress<'_> {
+    fn total(&self, total: u64) {
+        self.total.set(Some(total));
+        self.send();
+    }
+    fn advance(&self, n: u64) {
+        self.done.set(self.done.get() + n);
+        self.send();
+    }
+    fn cancelled(&self) -> bool {
+        self.cancel.load(Ordering::SeqCst)
+    }
+}
+
+fn finished(updates: &Sender<Update>, label: &str, result: Result<String, String>) {
+    let (message, failed) = match result {
+        Ok(m) => (m, false),
+        Err(e) => (e, true),
+    };
+    send(
+        updates,
+        Update::Finished {
+            label: label.to_string(),
+            message,
+            failed,
+        },
+    );
+}
+
+fn ingest_error(e: IngestError) -> String {
+    crate::paper::fold_whitespace(&e.to_string())
+}
+
+pub fn fetch_job(
+    setup: &Setup,
+    query: &SearchQuery,
+    cancel: &AtomicBool,
+    updates: &Sender<Update>,
+) {
+    let label = format!("fetch {}", query.as_str());
+    let result = (|| -> Result<String, String> {
+        let mut lib = Library::open(&setup.home.database()).map_err(|e| e.to_string())?;
+        let mut client = ArxivClient::new(setup.config.client()).map_err(|e| e.to_string())?;
+        let progress = JobProgress {
+            label: label.clone(),
+            done: 0.into(),
+            total: None.into(),
+            cancel,
+            updates,
+        };
+        let report = ingest::fetch(
+            &mut lib,
+            &mut client,
+            query,
+            SortBy::Relevance,
+            50,
+            setup.config.arxiv.page_size,
+            &progress,
+        )
+        .map_err(ingest_error)?;
+        let embedded = embed_new(setup, &mut lib, &progress)?;
+        Ok(format!(
+            "Fetched {}: {} received, {} added, {} updated{embedded}",
+            query.as_str(),
+            report.received,
+            report.stored.added.len(),
+            report.stored.updated.len()
+        ))
+    })();
+    finished(updates, &label, result);
+}
+
+pub fn sync_job(setup: &Setup, cancel: &AtomicBool, updates: &Sender<Update>) {
+    let label = "sync watches".to_string();
+    let result = (|| -> Result<String, String> {
+        let mut lib = Library::open(&setup.home.database()).map_err(|e| e.to_string())?;
+        let watches = lib.watches().map_err(|e| e.to_string())?;
+        if watches.is_empty() {
+            return Err("No watches to sync; add one with `litradar watch add NAME QUERY`.".into());
+        }
+        let mut client = ArxivClient::new(setup.config.client()).map_err(|e| e.to_string())?;
+        let progress = JobProgress {
+            label: label.clone(),
+            done: 0.into(),
+            total: None.into(),
+            cancel,
+            updates,
+        };
+        let mut added = 0;
+        for w in &watches {
+            let cap = if w.sync_point.is_none() {
+                setup.config.watch.first_sync_max
+            } else {
+                setup.config.watch.sync_max
+            };
+            let report = ingest::sync_watch(
+                &mut lib,
+                &mut client,
+                w,
+                cap,
+                setup.config.arxiv.page_size,
+                &progress,
+            )
+            .map_err(|e| format!("{}: {}", w.name, ingest_error(e)))?;
+            added += report.stored.added.len();
+        }
+        let embedded = embed_new(setup, &mut lib, &progress)?;
+        Ok(format!(
+            "Synced {} watches: {added} new papers{embedded}",
+            watches.len()
+        ))
+    })();
+    finished(updates, &label, result);
+}
+
+pub fn run_job(
+    db: &std::path::Path,
+    imp: crate::impls::Implementation,
+    runnable: crate::impls::resolve::Runnable,
+    cancel: &AtomicBool,
+    updates: &Sender<Update>,
+) {
+    let label = format!("run #{}", imp.id);
+    send(
+        updates,
+        Update::Output(format!(
+            "$ {}  (in {})",
+            crate::impls::join_command(&runnable.argv),
+            runnable.workdir.display()
+        )),
+    );
+    let started_at = crate::paper::format_timestamp(&chrono::Utc::now());
+    let finished_run = runner::run(
+        &runnable.argv,
+        &runnable.workdir,
+        &runner::Options::default(),
+        cancel,
+        &mut |stream, line| {
+            let line = match stream {
+                Stream::Stdout => line.to_string(),
+                Stream::Stderr => format!("! {line}"),
+            };
+            send(updates, Update::Output(line));
+        },
+    );
+    let result = (|| -> Result<String, String> {
+        if finished_run.outcome == crate::impls::Outcome::FailedToStart {
+            return Err(format!(
+                "#{} could not start: {}",
+                imp.id,
+                finished_run.stderr_tail.trim()
+            ));
+        }
+        let mut lib = Library::open(db).map_err(|e| e.to_string())?;
+        let commit = runner::git_commit(&runnable.folder);
+        let run = lib
+            .impl_record_run(
+                &imp,
+                &started_at,
+                &runnable.argv,
+                &finished_run,
+                commit.as_deref(),
+            )
+            .map_err(|e| e.to_string())?;
+        let text = format!(
+            "Run #{} of {}: {} after {:.1} s, {} metrics",
+            run.id,
+            run.paper_id,
+            match (run.outcome, run.exit_code) {
+                (crate::impls::Outcome::Exited, Some(c)) => format!("exit {c}"),
+                (o, _) => o.as_str().replace('_', " "),
+            },
+            run.duration_ms as f64 / 1000.0,
+            run.metrics.len()
+        );
+        if run.succeeded() { Ok(text) } else { Err(text) }
+    })();
+    finished(updates, &label, result);
+}
+
+/// After new papers arrive, as the CLI does: embed them when a model is
+/// installed and `[embed] auto` is on, so meaning search finds them too.
+fn embed_new(
+    setup: &Setup,
+    lib: &mut Library,
+    progress: &JobProgress<'_>,
+) -> Result<String, String> {
+    if !setup.config.embed.auto {
+        return Ok(String::new());
+    }
+    let Some(model) = load_model(setup).map_err(|e| one_line(&e))? else {
+        return Ok(String::new());
+    };
+    progress.done.set(0);
+    let report = ingest::embed_pending(lib, &model, setup.config.embed.batch, progress)
+        .map_err(ingest_error)?;
+    Ok(if report.embedded > 0 {
+        format!("; {} embedded", report.embedded)
+    } else {
+        String::new()
+    })
+}
