@@ -18,12 +18,15 @@ use std::cell::OnceCell;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 mod jobs;
 pub mod load;
 
 pub use load::{code, detail, radar, reading};
+
+/// How often the worker looks for changes made by other connections.
+const CHECK_EVERY: Duration = Duration::from_millis(700);
 
 /// Results per search.
 const HITS: usize = 50;
@@ -79,49 +82,53 @@ fn serve(
     let mut seen_version = lib.data_version()?;
     let mut filter = RowFilter::default();
     let mut job: Option<Arc<AtomicBool>> = None;
+    let mut last_check = Instant::now();
     loop {
-        let first = match intents.recv_timeout(Duration::from_millis(700)) {
-            Ok(i) => i,
-            Err(RecvTimeoutError::Timeout) => {
-                // Another process (or a job thread) changed the library.
-                let now = lib.data_version()?;
-                if now != seen_version {
-                    seen_version = now;
-                    search.stale = true;
-                    send(updates, Update::Papers(lib.paper_rows(&filter)?));
-                    send(updates, Update::Timer(lib.running_timer()?));
+        let wait = CHECK_EVERY.saturating_sub(last_check.elapsed());
+        match intents.recv_timeout(wait) {
+            Ok(first) => {
+                // Typing sends a search per key: answer only the newest.
+                let mut batch = vec![first];
+                batch.extend(intents.try_iter());
+                let last_search = batch
+                    .iter()
+                    .rposition(|i| matches!(i, Intent::Search { .. }));
+                for (n, intent) in batch.into_iter().enumerate() {
+                    if matches!(intent, Intent::Search { .. }) && Some(n) != last_search {
+                        continue;
+                    }
+                    if let Intent::LoadPapers(f) = &intent {
+                        filter = f.clone();
+                    }
+                    let result = handle(
+                        setup,
+                        &mut lib,
+                        &mut search,
+                        &model,
+                        &mut job,
+                        intent,
+                        updates,
+                    );
+                    if let Err(e) = result {
+                        send(updates, Update::Message(Level::Error, one_line(&e)));
+                    }
                 }
-                continue;
             }
+            Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => return Ok(()),
-        };
-        // Typing sends a search per key: answer only the newest.
-        let mut batch = vec![first];
-        batch.extend(intents.try_iter());
-        let last_search = batch
-            .iter()
-            .rposition(|i| matches!(i, Intent::Search { .. }));
-        for (n, intent) in batch.into_iter().enumerate() {
-            if matches!(intent, Intent::Search { .. }) && Some(n) != last_search {
-                continue;
-            }
-            if let Intent::LoadPapers(f) = &intent {
-                filter = f.clone();
-            }
-            let result = handle(
-                setup,
-                &mut lib,
-                &mut search,
-                &model,
-                &mut job,
-                intent,
-                updates,
-            );
-            if let Err(e) = result {
-                send(updates, Update::Message(Level::Error, one_line(&e)));
+        }
+        // Another process or a job thread committed (our own writes do not
+        // count): reload what is shown, at most once per CHECK_EVERY, busy or not.
+        if last_check.elapsed() >= CHECK_EVERY {
+            last_check = Instant::now();
+            let now = lib.data_version()?;
+            if now != seen_version {
+                seen_version = now;
+                search.stale = true;
+                send(updates, Update::Papers(lib.paper_rows(&filter)?));
+                send(updates, Update::Timer(lib.running_timer()?));
             }
         }
-        seen_version = lib.data_version()?;
     }
 }
 
