@@ -472,3 +472,29 @@ fn the_readme_lists_every_key() {
         assert!(readme.contains(&row), "README lacks the row {row}");
     }
 }
+
+#[test]
+fn no_color_means_no_colour() {
+    let lib = library();
+    for color in [true, false] {
+        let mut app = loaded(&lib);
+        app.color = color;
+        app.on_key(key('4'));
+        let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+        terminal.draw(|f| super::ui::draw(f, &app)).expect("draw");
+        let coloured = terminal
+            .backend()
+            .buffer()
+            .content()
+            .iter()
+            .filter(|c| {
+                c.fg != ratatui::style::Color::Reset || c.bg != ratatui::style::Color::Reset
+            })
+            .count();
+        assert_eq!(
+            coloured > 0,
+            color,
+            "{coloured} coloured cells with color = {color}"
+        );
+    }
+}

@@ -181,8 +181,15 @@ fn detail_lines<'a>(d: &'a PaperDetail, app: &App, theme: Theme) -> Vec<Line<'a>
             theme.dim(),
         )));
     }
-    if let Some(url) = &p.pdf_url {
-        lines.push(Line::from(Span::styled(url.clone(), theme.dim())));
+    let links: Vec<&str> = [p.abs_url.as_deref(), p.pdf_url.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect();
+    if !links.is_empty() {
+        lines.push(Line::from(Span::styled(links.join("  "), theme.dim())));
+    }
+    if let Some(doi) = &p.doi {
+        lines.push(Line::from(Span::styled(format!("doi:{doi}"), theme.dim())));
     }
     lines.push(Line::raw(""));
     lines.push(Line::raw(p.abstract_text.clone()));

@@ -84,19 +84,20 @@ fn draw_picture(frame: &mut Frame, area: Rect, app: &App, data: &RadarData, them
                     color: ring_color(theme, i),
                 });
             }
+            let axis = theme.dim().fg.unwrap_or(Color::Reset);
             ctx.draw(&CanvasLine {
                 x1: -1.0,
                 y1: 0.0,
                 x2: 1.0,
                 y2: 0.0,
-                color: Color::DarkGray,
+                color: axis,
             });
             ctx.draw(&CanvasLine {
                 x1: 0.0,
                 y1: -1.0,
                 x2: 0.0,
                 y2: 1.0,
-                color: Color::DarkGray,
+                color: axis,
             });
             ctx.layer();
             // Quadrant names in the corners (quadrant 0 top right, counter-clockwise).
