@@ -182,9 +182,7 @@ impl CpuBert {
             })?;
             scores.matmul(&vg)
         };
-        let workers = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(starts.len());
+        let workers = super::kernels::threads().min(starts.len());
         if workers <= 1 {
             return starts.iter().map(|&s| step(s)).collect();
         }

@@ -9,8 +9,25 @@
 
 use candle_core::{CpuStorage, InplaceOp1, InplaceOp2, Layout, Result, bail};
 
+thread_local! {
+    /// Set while a thread runs a whole batch by itself (see
+    /// [`run_alone`]): its kernels must not fan out again.
+    static ALONE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` with every kernel on this thread kept to this thread.
+pub(super) fn run_alone<R>(f: impl FnOnce() -> R) -> R {
+    ALONE.with(|a| a.set(true));
+    let r = f();
+    ALONE.with(|a| a.set(false));
+    r
+}
+
 /// Threads for element-wise work (the matrix products use candle's own).
-fn threads() -> usize {
+pub(super) fn threads() -> usize {
+    if ALONE.with(std::cell::Cell::get) {
+        return 1;
+    }
     std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(8)

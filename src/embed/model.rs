@@ -183,7 +183,12 @@ impl Embedder {
         let mut order: Vec<usize> = (0..texts.len()).collect();
         order.sort_by_key(|&i| std::cmp::Reverse(encodings[i].len()));
         let mut out = vec![Vec::new(); texts.len()];
-        for chunk in order.chunks(batch.max(1)) {
+        let chunks: Vec<&[usize]> = order.chunks(batch.max(1)).collect();
+        let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+        if matches!(self.encoder, Encoder::Cpu(_)) && workers > 1 && chunks.len() > 1 {
+            return self.embed_side_by_side(&encodings, &chunks, workers, out, progress);
+        }
+        for chunk in chunks {
             let group: Vec<&Encoding> = chunk.iter().map(|&i| &encodings[i]).collect();
             let vectors = self.forward(&group)?;
             for (&i, v) in chunk.iter().zip(vectors) {
@@ -191,6 +196,54 @@ impl Embedder {
             }
             progress(chunk.len());
         }
+        Ok(out)
+    }
+
+    /// Batches side by side, one per core, each run by one thread from
+    /// start to end. On the CPU this beats splitting every matrix product
+    /// across the cores: no core waits for another between the dozens of
+    /// steps of a layer, and the element-wise passes run in parallel too.
+    fn embed_side_by_side(
+        &self,
+        encodings: &[Encoding],
+        chunks: &[&[usize]],
+        workers: usize,
+        mut out: Vec<Vec<f32>>,
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<Vec<Vec<f32>>, EmbedError> {
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let (done_tx, done_rx) = std::sync::mpsc::channel();
+        std::thread::scope(|scope| -> Result<(), EmbedError> {
+            for _ in 0..workers.min(chunks.len()) {
+                let (next, done_tx) = (&next, done_tx.clone());
+                scope.spawn(move || {
+                    let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().ok();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                        let Some(chunk) = chunks.get(i) else { break };
+                        let group: Vec<&Encoding> = chunk.iter().map(|&j| &encodings[j]).collect();
+                        let run = || super::kernels::run_alone(|| self.forward(&group));
+                        let result = match &pool {
+                            Some(pool) => pool.install(run),
+                            None => run(),
+                        };
+                        let failed = result.is_err();
+                        if done_tx.send((i, result)).is_err() || failed {
+                            break;
+                        }
+                    }
+                });
+            }
+            drop(done_tx);
+            for (i, result) in done_rx {
+                let vectors = result?;
+                for (&j, v) in chunks[i].iter().zip(vectors) {
+                    out[j] = v;
+                }
+                progress(chunks[i].len());
+            }
+            Ok(())
+        })?;
         Ok(out)
     }
 

@@ -342,6 +342,23 @@ fn the_palette_speaks_the_cli() {
         [Intent::Fetch("au:vaswani".into())]
     );
     assert_eq!(palette(&mut app, "run 3"), [Intent::RunImpl(3)]);
+    assert_eq!(
+        palette(&mut app, "search state space"),
+        [Intent::Search {
+            query: "state space".into(),
+            mode: Mode::Hybrid
+        }]
+    );
+    assert_eq!(app.screen, Screen::Search);
+    // On the query line ':' is typed (ti:lora); Esc leaves it.
+    app.on_key(code(KeyCode::Esc));
+    assert_eq!(
+        palette(&mut app, "filter tag:peft"),
+        [Intent::LoadPapers(RowFilter {
+            tag: Some("peft".into()),
+            ..Default::default()
+        })]
+    );
     assert_eq!(palette(&mut app, "bogus"), []);
     assert!(
         app.message

@@ -491,12 +491,13 @@ impl App {
                 self.screen = Screen::Search;
                 self.focus = Focus::List;
                 self.search.query = rest.to_string();
-                self.on_query_key(KeyEvent::from(KeyCode::Null))
-                    .into_iter()
-                    .chain((!rest.is_empty()).then(|| Intent::Search {
+                self.search.related_to = None;
+                (!rest.is_empty())
+                    .then(|| Intent::Search {
                         query: rest.to_string(),
                         mode: self.search.mode,
-                    }))
+                    })
+                    .into_iter()
                     .collect()
             }
             "show" | "open" if !rest.is_empty() => self.open_paper(rest),
