@@ -515,3 +515,48 @@ fn no_color_means_no_colour() {
         );
     }
 }
+
+#[test]
+fn tiny_and_odd_terminals_do_not_panic() {
+    let lib = library();
+    let mut app = loaded(&lib);
+    app.on_update(Update::Paper(Box::new(
+        worker::detail(&lib, "2106.09685").expect("detail"),
+    )));
+    app.on_update(Update::Code(Box::new(
+        worker::code(&lib, "2106.09685").expect("code"),
+    )));
+    let hit = super::state::Hit {
+        hit: crate::search::SearchHit {
+            id: "2106.09685".into(),
+            score: 1.0,
+            lexical: Some((1, 2.0)),
+            semantic: Some((1, 0.9)),
+            matched: vec!["rank".into()],
+            snippet: "ünïcode snippet with a rank word".into(),
+            highlights: vec![(25, 29)],
+        },
+        title: "LoRA".into(),
+        first_author: "Edward J. Hu".into(),
+        year: Some(2021),
+    };
+    app.search.query = "rank".into();
+    app.on_update(Update::Hits {
+        query: "rank".into(),
+        mode: Mode::Hybrid,
+        hits: vec![hit],
+    });
+    app.radar.show_diff = true;
+    app.focus = Focus::Detail;
+    for screen in Screen::ALL {
+        for (w, h) in [(1, 1), (10, 4), (20, 5), (40, 10), (79, 23), (300, 90)] {
+            let mut a = app.clone();
+            a.screen = screen;
+            render(&a, w, h);
+            a.help = true;
+            render(&a, w, h);
+            a.prompt = Some(Prompt::Palette("radar".into()));
+            render(&a, w, h);
+        }
+    }
+}
