@@ -124,6 +124,35 @@ pub struct ListFilter {
     pub limit: Option<usize>,
 }
 
+/// Adds the tag (case-insensitive) and category (or archive: `cs` matches
+/// `cs.CL`) conditions to a query over `papers p`, numbering parameters
+/// after those already in `args`.
+pub(super) fn push_tag_and_category(
+    sql: &mut String,
+    args: &mut Vec<String>,
+    tag: Option<&str>,
+    category: Option<&str>,
+) {
+    if let Some(tag) = tag {
+        args.push(tag.trim().to_string());
+        sql.push_str(&format!(
+            " AND EXISTS (SELECT 1 FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id \
+             WHERE pt.paper_id = p.id AND t.name = ?{} COLLATE NOCASE)",
+            args.len()
+        ));
+    }
+    if let Some(category) = category {
+        let category = category.trim();
+        args.push(format!("% {category} %"));
+        args.push(format!("% {category}.%"));
+        sql.push_str(&format!(
+            " AND (' ' || p.categories || ' ' LIKE ?{} OR ' ' || p.categories LIKE ?{})",
+            args.len() - 1,
+            args.len()
+        ));
+    }
+}
+
 const COLUMNS: &str = "p.id, p.source, p.version, p.seen_version, p.version_changed_at, p.title, \
     p.abstract, p.authors, p.categories, p.primary_category, p.published, p.updated, p.comment, \
     p.journal_ref, p.doi, p.abs_url, p.pdf_url, p.citekey, p.added_at, \
@@ -273,24 +302,12 @@ impl Library {
     pub fn list(&self, filter: &ListFilter) -> Result<Vec<PaperRecord>> {
         let mut sql = format!("SELECT {COLUMNS} FROM papers p WHERE 1 = 1");
         let mut args: Vec<String> = Vec::new();
-        if let Some(tag) = &filter.tag {
-            args.push(tag.trim().to_string());
-            sql.push_str(&format!(
-                " AND EXISTS (SELECT 1 FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id \
-                 WHERE pt.paper_id = p.id AND t.name = ?{} COLLATE NOCASE)",
-                args.len()
-            ));
-        }
-        if let Some(category) = &filter.category {
-            let category = category.trim();
-            args.push(format!("% {category} %"));
-            args.push(format!("% {category}.%"));
-            sql.push_str(&format!(
-                " AND (' ' || p.categories || ' ' LIKE ?{} OR ' ' || p.categories LIKE ?{})",
-                args.len() - 1,
-                args.len()
-            ));
-        }
+        push_tag_and_category(
+            &mut sql,
+            &mut args,
+            filter.tag.as_deref(),
+            filter.category.as_deref(),
+        );
         if let Some(since) = filter.since {
             args.push(format!("{}T00:00:00Z", since.format("%Y-%m-%d")));
             sql.push_str(&format!(

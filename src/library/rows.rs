@@ -116,24 +116,12 @@ impl Library {
              FROM papers p WHERE 1 = 1",
         );
         let mut args: Vec<String> = Vec::new();
-        if let Some(tag) = &filter.tag {
-            args.push(tag.trim().to_string());
-            sql.push_str(&format!(
-                " AND EXISTS (SELECT 1 FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id \
-                 WHERE pt.paper_id = p.id AND t.name = ?{} COLLATE NOCASE)",
-                args.len()
-            ));
-        }
-        if let Some(category) = &filter.category {
-            let category = category.trim();
-            args.push(format!("% {category} %"));
-            args.push(format!("% {category}.%"));
-            sql.push_str(&format!(
-                " AND (' ' || p.categories || ' ' LIKE ?{} OR ' ' || p.categories LIKE ?{})",
-                args.len() - 1,
-                args.len()
-            ));
-        }
+        super::papers::push_tag_and_category(
+            &mut sql,
+            &mut args,
+            filter.tag.as_deref(),
+            filter.category.as_deref(),
+        );
         sql.push_str(&format!(" ORDER BY {}", filter.order.sql()));
         // The reading filter is applied after the query (it is a property of
         // three rows), so the limit is too when there is one.

@@ -21,7 +21,17 @@ struct JobProgress<'a> {
     updates: &'a Sender<Update>,
 }
 
-impl JobProgress<'_> {
+impl<'a> JobProgress<'a> {
+    fn new(label: &str, cancel: &'a AtomicBool, updates: &'a Sender<Update>) -> JobProgress<'a> {
+        JobProgress {
+            label: label.to_string(),
+            done: 0.into(),
+            total: None.into(),
+            cancel,
+            updates,
+        }
+    }
+
     fn send(&self) {
         send(
             self.updates,
@@ -77,13 +87,7 @@ pub fn fetch_job(
     let result = (|| -> Result<String, String> {
         let mut lib = Library::open(&setup.home.database()).map_err(|e| e.to_string())?;
         let mut client = ArxivClient::new(setup.config.client()).map_err(|e| e.to_string())?;
-        let progress = JobProgress {
-            label: label.clone(),
-            done: 0.into(),
-            total: None.into(),
-            cancel,
-            updates,
-        };
+        let progress = JobProgress::new(&label, cancel, updates);
         let report = ingest::fetch(
             &mut lib,
             &mut client,
@@ -115,13 +119,7 @@ pub fn sync_job(setup: &Setup, cancel: &AtomicBool, updates: &Sender<Update>) {
             return Err("No watches to sync; add one with `litradar watch add NAME QUERY`.".into());
         }
         let mut client = ArxivClient::new(setup.config.client()).map_err(|e| e.to_string())?;
-        let progress = JobProgress {
-            label: label.clone(),
-            done: 0.into(),
-            total: None.into(),
-            cancel,
-            updates,
-        };
+        let progress = JobProgress::new(&label, cancel, updates);
         let mut added = 0;
         for w in &watches {
             let cap = if w.sync_point.is_none() {
