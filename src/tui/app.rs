@@ -294,7 +294,14 @@ impl App {
         self.screen = screen;
         self.focus = Focus::List;
         match screen {
-            Screen::Reading => vec![Intent::LoadReading],
+            // The paper being timed is the one being read.
+            Screen::Reading => std::iter::once(Intent::LoadReading)
+                .chain(
+                    self.timer
+                        .as_ref()
+                        .map(|t| Intent::LoadPaper(t.paper_id.clone())),
+                )
+                .collect(),
             Screen::Radar if self.radar.data.is_none() => vec![Intent::LoadRadar(None)],
             Screen::Code => self
                 .current_paper()

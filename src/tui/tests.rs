@@ -184,6 +184,11 @@ fn timer_note_related_and_code_act_on_the_current_paper() {
         ended: None,
     })));
     assert_eq!(app.on_key(key('t')), [Intent::StopTimer]);
+    assert_eq!(
+        app.on_key(key('3')),
+        [Intent::LoadReading, Intent::LoadPaper(id.clone())]
+    );
+    app.on_key(key('1'));
     assert_eq!(app.on_key(key('e')), [Intent::EditNote(id.clone(), None)]);
     assert_eq!(app.on_key(key('Q')), [Intent::Enqueue(id.clone())]);
     assert_eq!(app.on_key(key('c')), [Intent::LoadCode(id.clone())]);
