@@ -109,7 +109,7 @@ fn end_to_end(home: &std::path::Path) {
             home.display()
         );
         // A server that is just starting up can fail to; try again.
-        let mut started = tmux(&[
+        let new_session = [
             "new-session",
             "-d",
             "-s",
@@ -121,25 +121,14 @@ fn end_to_end(home: &std::path::Path) {
             "sh",
             "-c",
             &script,
-        ]);
+        ];
+        let mut started = tmux(&new_session);
         for _ in 0..5 {
             if started.status.success() {
                 break;
             }
             std::thread::sleep(Duration::from_millis(300));
-            started = tmux(&[
-                "new-session",
-                "-d",
-                "-s",
-                "b",
-                "-x",
-                "160",
-                "-y",
-                "48",
-                "sh",
-                "-c",
-                &script,
-            ]);
+            started = tmux(&new_session);
         }
         if !started.status.success() {
             println!(

@@ -343,7 +343,8 @@ impl App {
                 mode: _,
                 hits,
             } => {
-                // Results of an older query are dropped unless nothing newer came.
+                // Results may lag the typing by a query (the title says so);
+                // related papers, once asked for, are not replaced by them.
                 if self.search.related_to.is_none() {
                     self.search.answered = query;
                     self.search.hits = hits;

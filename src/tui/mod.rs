@@ -96,14 +96,7 @@ pub fn run(setup: Setup) -> anyhow::Result<()> {
     for i in app.startup() {
         let _ = intent_tx.send(i);
     }
-    let result = event_loop(
-        &mut terminal,
-        &mut app,
-        &setup,
-        &lib,
-        &intent_tx,
-        &update_rx,
-    );
+    let result = event_loop(&mut terminal, &mut app, &setup, &intent_tx, &update_rx);
     drop(intent_tx);
     // The worker ends at its next receive; a long job thread is left to the OS.
     drop(worker);
@@ -114,7 +107,6 @@ fn event_loop<B: Backend>(
     terminal: &mut Terminal<B>,
     app: &mut App,
     setup: &Setup,
-    lib: &crate::library::Library,
     intents: &mpsc::Sender<Intent>,
     updates: &mpsc::Receiver<Update>,
 ) -> anyhow::Result<()> {
@@ -131,7 +123,7 @@ fn event_loop<B: Backend>(
             match event::read()? {
                 Event::Key(key) if key.kind != KeyEventKind::Release => {
                     for intent in app.on_key(key) {
-                        dispatch(terminal, app, setup, lib, intents, intent)?;
+                        dispatch(terminal, app, setup, intents, intent)?;
                     }
                     dirty = true;
                 }
@@ -144,7 +136,7 @@ fn event_loop<B: Backend>(
         }
         for update in updates.try_iter() {
             for intent in app.on_update(update) {
-                dispatch(terminal, app, setup, lib, intents, intent)?;
+                dispatch(terminal, app, setup, intents, intent)?;
             }
             dirty = true;
         }
@@ -157,7 +149,6 @@ fn dispatch<B: Backend>(
     terminal: &mut Terminal<B>,
     app: &mut App,
     setup: &Setup,
-    lib: &crate::library::Library,
     intents: &mpsc::Sender<Intent>,
     intent: Intent,
 ) -> anyhow::Result<()> {
@@ -173,7 +164,6 @@ fn dispatch<B: Backend>(
                 crate::paper::fold_whitespace(&format!("{e:#}")),
             ),
         });
-        let _ = lib;
         let _ = intents.send(Intent::LoadPaper(id));
         return Ok(());
     }

@@ -336,6 +336,57 @@ fn load_model(setup: &Setup) -> anyhow::Result<Option<Embedder>> {
     Ok(Some(r.load(&device)?))
 }
 
+/// Readies the search side: the index opened or caught up and, when the
+/// query needs meaning, the model and its vectors. Vectors that went stale
+/// (the library changed) are dropped and reloaded when next needed.
+fn prepare<'m>(
+    setup: &Setup,
+    search: &mut SearchSide,
+    model: &'m OnceCell<Option<Embedder>>,
+    meaning: bool,
+) -> anyhow::Result<Option<&'m Embedder>> {
+    if search.stale {
+        search.vectors = None;
+    }
+    ensure_index(setup, search)?;
+    search.stale = false;
+    let embedder = if meaning {
+        model_of(setup, model)?
+    } else {
+        None
+    };
+    if let (Some(m), None) = (embedder, &search.vectors) {
+        let v = search.lib.load_vectors(m.name())?;
+        search.vectors = Some(VectorIndex::new(v.ids, v.data, v.dim));
+    }
+    Ok(embedder)
+}
+
+/// Runs `f` on a searcher over the prepared side; the vectors are lent to
+/// it and kept for the next query.
+fn with_searcher<T>(
+    search: &mut SearchSide,
+    embedder: Option<&Embedder>,
+    f: impl FnOnce(&Searcher<'_>) -> T,
+) -> anyhow::Result<T> {
+    let index = search
+        .index
+        .as_ref()
+        .ok_or_else(|| anyhow::anyhow!("the full-text index is not open"))?;
+    let semantic = match (embedder, search.vectors.take()) {
+        (Some(model), Some(vectors)) => Some(Semantic { model, vectors }),
+        (_, vectors) => {
+            search.vectors = vectors;
+            None
+        }
+    };
+    let result = f(&Searcher::new(&search.lib, index, semantic.as_ref()));
+    if let Some(s) = semantic {
+        search.vectors = Some(s.vectors);
+    }
+    Ok(result)
+}
+
 fn run_search(
     setup: &Setup,
     search: &mut SearchSide,
@@ -343,42 +394,10 @@ fn run_search(
     query: &str,
     mode: Mode,
 ) -> anyhow::Result<Vec<SearchHit>> {
-    let stale = search.stale;
-    ensure_index(setup, search)?;
-    let embedder = if mode == Mode::Lexical {
-        None
-    } else {
-        model_of(setup, model)?
-    };
-    if let Some(m) = embedder {
-        if search.vectors.is_none() || stale {
-            let v = search.lib.load_vectors(m.name())?;
-            search.vectors = Some(VectorIndex::new(v.ids, v.data, v.dim));
-        }
-    }
-    search.stale = false;
-    let semantic = match (embedder, search.vectors.take()) {
-        (Some(model), Some(vectors)) => Some(Semantic { model, vectors }),
-        (_, v) => {
-            search.vectors = v;
-            None
-        }
-    };
-    let index = search
-        .index
-        .as_ref()
-        .ok_or_else(|| anyhow::anyhow!("no index"))?;
-    let result = Searcher::new(&search.lib, index, semantic.as_ref()).search(
-        query,
-        mode,
-        &Filters::default(),
-        HITS,
-    );
-    // The vectors go back for the next query.
-    if let Some(s) = semantic {
-        search.vectors = Some(s.vectors);
-    }
-    Ok(result?)
+    let embedder = prepare(setup, search, model, mode != Mode::Lexical)?;
+    Ok(with_searcher(search, embedder, |s| {
+        s.search(query, mode, &Filters::default(), HITS)
+    })??)
 }
 
 fn related(
@@ -387,24 +406,10 @@ fn related(
     model: &OnceCell<Option<Embedder>>,
     id: &str,
 ) -> anyhow::Result<Vec<SearchHit>> {
-    // The same loading as a semantic search, then the neighbours of a paper.
-    run_search(setup, search, model, "", Mode::Lexical)?;
-    let Some(m) = model_of(setup, model)? else {
+    let Some(embedder) = prepare(setup, search, model, true)? else {
         return Err(crate::search::SearchError::NoModel.into());
     };
-    if search.vectors.is_none() {
-        let v = search.lib.load_vectors(m.name())?;
-        search.vectors = Some(VectorIndex::new(v.ids, v.data, v.dim));
-    }
-    let Some(vectors) = search.vectors.take() else {
-        return Ok(Vec::new());
-    };
-    let semantic = Semantic { model: m, vectors };
-    let index = search
-        .index
-        .as_ref()
-        .ok_or_else(|| anyhow::anyhow!("no index"))?;
-    let result = Searcher::new(&search.lib, index, Some(&semantic)).related(id, HITS);
-    search.vectors = Some(semantic.vectors);
-    Ok(result?)
+    Ok(with_searcher(search, Some(embedder), |s| {
+        s.related(id, HITS)
+    })??)
 }

@@ -127,11 +127,7 @@ pub fn code(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
                 theme.dim(),
             ),
         ]);
-        lines.push(if i == c.cursor.selected {
-            line.style(theme.selected())
-        } else {
-            line
-        });
+        lines.push(theme.row(line, i == c.cursor.selected));
     }
     frame.render_widget(
         Paragraph::new(lines).block(

@@ -48,6 +48,14 @@ impl Theme {
     pub fn selected(self) -> Style {
         Style::default().add_modifier(Modifier::REVERSED)
     }
+    /// A list row, reversed when it is the selected one.
+    pub fn row(self, line: Line<'_>, selected: bool) -> Line<'_> {
+        if selected {
+            line.style(self.selected())
+        } else {
+            line
+        }
+    }
     /// Good news.
     pub fn good(self) -> Style {
         self.fg(Color::Green)

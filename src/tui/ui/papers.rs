@@ -95,11 +95,7 @@ pub fn library(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
                     spans.push(Span::styled(fit(&r.tags.join(","), tags_w), theme.dim()));
                 }
                 let line = Line::from(spans);
-                if i == lib.cursor.selected {
-                    line.style(theme.selected())
-                } else {
-                    line
-                }
+                theme.row(line, i == lib.cursor.selected)
             })
             .collect();
         frame.render_widget(Paragraph::new(lines), inner);
@@ -311,11 +307,7 @@ pub fn search(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
             Span::styled(fit(&h.title, title_w), theme.heading()),
             Span::styled(tail, theme.dim()),
         ]);
-        lines.push(if selected {
-            head.style(theme.selected())
-        } else {
-            head
-        });
+        lines.push(theme.row(head, selected));
         lines.push(snippet_line(
             &h.hit.snippet,
             &h.hit.highlights,
@@ -498,11 +490,7 @@ pub fn reading(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
             )),
             Span::styled(next, theme.dim()),
         ]);
-        if i == app.queue_cursor.selected {
-            line.style(theme.selected())
-        } else {
-            line
-        }
+        theme.row(line, i == app.queue_cursor.selected)
     })
     .collect();
     frame.render_widget(Paragraph::new(lines), inner);

@@ -167,11 +167,7 @@ fn draw_legend(frame: &mut Frame, area: Rect, app: &App, data: &RadarData, theme
                 theme.dim(),
             ),
         ]);
-        if i == app.radar.cursor.selected {
-            line.style(theme.selected())
-        } else {
-            line
-        }
+        theme.row(line, i == app.radar.cursor.selected)
     })
     .collect();
     frame.render_widget(Paragraph::new(lines), inner);
