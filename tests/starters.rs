@@ -6,7 +6,7 @@
 use litradar::impls::ledger::{Verdict, verdict};
 use litradar::impls::metrics::Collector;
 use litradar::impls::starter::{self, Manifest};
-use litradar::impls::{Claim, Tolerance};
+use litradar::impls::Claim;
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -38,11 +38,7 @@ fn claims(m: &Manifest) -> Vec<Claim> {
             metric: c.metric.clone(),
             value: c.value,
             compare: c.compare,
-            tolerance: c
-                .tolerance
-                .as_deref()
-                .map(|t| Tolerance::parse(t).expect("tolerance"))
-                .unwrap_or(Tolerance::DEFAULT),
+            tolerance: c.tolerance().expect("tolerance"),
             task: c.task.clone(),
             dataset: c.dataset.clone(),
             note: c.note.clone(),

@@ -58,6 +58,17 @@ pub struct ManifestClaim {
     pub note: Option<String>,
 }
 
+impl ManifestClaim {
+    /// The tolerance as stated, or the default (5 %).
+    pub fn tolerance(&self) -> Result<Tolerance, String> {
+        self.tolerance
+            .as_deref()
+            .map(Tolerance::parse)
+            .transpose()
+            .map(|t| t.unwrap_or(Tolerance::DEFAULT))
+    }
+}
+
 fn about() -> Compare {
     Compare::About
 }
@@ -156,13 +167,7 @@ pub fn link_all(lib: &mut Library) -> Result<usize, ImplError> {
                     metric: c.metric.clone(),
                     value: c.value,
                     compare: c.compare,
-                    tolerance: c
-                        .tolerance
-                        .as_deref()
-                        .map(Tolerance::parse)
-                        .transpose()
-                        .map_err(ImplError::Invalid)?
-                        .unwrap_or(Tolerance::DEFAULT),
+                    tolerance: c.tolerance().map_err(ImplError::Invalid)?,
                     task: c.task.clone(),
                     dataset: c.dataset.clone(),
                     note: c.note.clone(),
