@@ -3,10 +3,10 @@
 //! binaries (target/<profile>/examples) directly rather than through
 //! `cargo run --release`, which would rebuild everything in release.
 
+use litradar::impls::Claim;
 use litradar::impls::ledger::{Verdict, verdict};
 use litradar::impls::metrics::Collector;
 use litradar::impls::starter::{self, Manifest};
-use litradar::impls::Claim;
 use std::path::PathBuf;
 use std::process::Command;
 
