@@ -1,5 +1,6 @@
 //! Settings: built-in defaults, then `config.toml` in the home, then the
-//! environment (`LITRADAR_ARXIV_URL`, `LITRADAR_ARXIV_DELAY_MS`).
+//! environment (`LITRADAR_ARXIV_URL`, `LITRADAR_ARXIV_FILES_URL`,
+//! `LITRADAR_ARXIV_DELAY_MS`, `LITRADAR_FULLTEXT_AUTO`, `LITRADAR_PDFTOTEXT`).
 
 use crate::arxiv::client::{self, ClientConfig};
 use serde::{Deserialize, Serialize};
@@ -24,6 +25,42 @@ pub struct Config {
     pub embed: EmbedSettings,
     /// The technology radar.
     pub radar: RadarSettings,
+    /// The papers' own text.
+    pub fulltext: FulltextSettings,
+    /// Reading the PDF.
+    pub reader: ReaderSettings,
+}
+
+/// `[fulltext]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FulltextSettings {
+    /// Get the text in the background when a paper is queued or timed.
+    pub auto: bool,
+    /// The `pdftotext` program (a name in PATH or a path; "none" to use the
+    /// built-in reader).
+    pub pdftotext: String,
+    /// Seconds one PDF extraction may take.
+    pub timeout_secs: u64,
+}
+
+impl Default for FulltextSettings {
+    fn default() -> Self {
+        FulltextSettings {
+            auto: true,
+            pdftotext: "pdftotext".into(),
+            timeout_secs: 60,
+        }
+    }
+}
+
+/// `[reader]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct ReaderSettings {
+    /// The PDF viewer as an argv list (`{}` for the file, else appended);
+    /// empty: the platform opener.
+    pub pdf_viewer: Vec<String>,
 }
 
 /// `[radar]`.
@@ -121,6 +158,8 @@ impl ReadingSettings {
 pub struct ArxivSettings {
     /// Full query endpoint.
     pub base_url: String,
+    /// Where PDFs, e-prints and HTML pages come from.
+    pub files_url: String,
     /// Milliseconds between requests (arXiv asks for 3000).
     pub delay_ms: u64,
     /// Results per request (at most 2000).
@@ -147,6 +186,7 @@ impl Default for ArxivSettings {
     fn default() -> Self {
         ArxivSettings {
             base_url: client::DEFAULT_BASE_URL.to_string(),
+            files_url: crate::fulltext::client::DEFAULT_FILES_URL.to_string(),
             delay_ms: client::DEFAULT_DELAY.as_millis() as u64,
             page_size: 100,
             max_retries: 4,
@@ -238,6 +278,9 @@ impl Config {
         if config.radar.stale_after == 0 || config.radar.months == 0 {
             return Err("[radar] stale_after and months must be at least 1".into());
         }
+        if config.fulltext.timeout_secs == 0 {
+            return Err("[fulltext] timeout_secs must be at least 1".into());
+        }
         if config.embed.batch == 0 {
             return Err("[embed] batch must be at least 1".into());
         }
@@ -267,6 +310,25 @@ impl Config {
         if let Some(url) = get("LITRADAR_ARXIV_URL").filter(|u| !u.trim().is_empty()) {
             self.arxiv.base_url = url.trim().to_string();
         }
+        if let Some(url) = get("LITRADAR_ARXIV_FILES_URL").filter(|u| !u.trim().is_empty()) {
+            self.arxiv.files_url = url.trim().to_string();
+        }
+        if let Some(program) = get("LITRADAR_PDFTOTEXT").filter(|v| !v.trim().is_empty()) {
+            self.fulltext.pdftotext = program.trim().to_string();
+        }
+        if let Some(value) = get("LITRADAR_FULLTEXT_AUTO").filter(|v| !v.trim().is_empty()) {
+            self.fulltext.auto = match value.trim() {
+                "1" | "true" | "yes" | "on" => true,
+                "0" | "false" | "no" | "off" => false,
+                _ => {
+                    return Err(ConfigError::Env {
+                        name: "LITRADAR_FULLTEXT_AUTO",
+                        value,
+                        why: "expected 1 or 0 (true or false)",
+                    });
+                }
+            };
+        }
         if let Some(dir) = get("LITRADAR_MODELS_DIR").filter(|v| !v.trim().is_empty()) {
             self.embed.models_dir = Some(PathBuf::from(dir.trim()));
         }
@@ -281,6 +343,19 @@ impl Config {
             })?;
         }
         Ok(())
+    }
+
+    /// The file client's settings (PDF, e-print, HTML).
+    pub fn files_client(&self) -> crate::fulltext::client::FilesConfig {
+        crate::fulltext::client::FilesConfig::from_api(&self.client(), &self.arxiv.files_url)
+    }
+
+    /// The PDF readers these settings name.
+    pub fn pdf_tools(&self) -> crate::fulltext::pdf::PdfTools {
+        crate::fulltext::pdf::PdfTools::detect(
+            &self.fulltext.pdftotext,
+            Duration::from_secs(self.fulltext.timeout_secs),
+        )
     }
 
     /// The API client settings.
@@ -347,6 +422,18 @@ mod tests {
         .expect("valid");
         assert_eq!(c.client().base_url, "http://127.0.0.1:1/api/query");
         assert_eq!(c.client().delay, Duration::from_millis(7));
+        c.apply_env(|name| match name {
+            "LITRADAR_ARXIV_FILES_URL" => Some("http://127.0.0.1:2".into()),
+            "LITRADAR_FULLTEXT_AUTO" => Some("0".into()),
+            _ => None,
+        })
+        .expect("valid");
+        assert_eq!(c.files_client().base_url, "http://127.0.0.1:2");
+        assert!(!c.fulltext.auto);
+        assert!(
+            c.apply_env(|name| (name == "LITRADAR_FULLTEXT_AUTO").then(|| "maybe".into()))
+                .is_err()
+        );
         let err = c
             .apply_env(|name| (name == "LITRADAR_ARXIV_DELAY_MS").then(|| "soon".into()))
             .expect_err("bad number");

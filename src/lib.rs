@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod embed;
 pub mod formats;
+pub mod fulltext;
 pub mod home;
 pub mod impls;
 pub mod ingest;

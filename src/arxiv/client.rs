@@ -4,12 +4,12 @@
 //! timeouts, malformed bodies and the plain-text "Rate exceeded." answer.
 
 use crate::arxiv::atom::{AtomError, Feed, parse_feed};
+use crate::arxiv::pacer::Pacer;
 use reqwest::blocking::Client;
 use reqwest::{StatusCode, Url};
 use std::io::Read;
 use std::sync::Once;
-use std::thread::sleep;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// The public endpoint.
 pub const DEFAULT_BASE_URL: &str = "https://export.arxiv.org/api/query";
@@ -153,20 +153,30 @@ pub struct ArxivClient {
     http: Client,
     config: ClientConfig,
     base: Url,
-    last_request: Option<Instant>,
+    pacer: Pacer,
     requests_made: u64,
 }
 
 static CRYPTO: Once = Once::new();
 
+/// Installs the TLS provider once per process (another part of the
+/// program may have installed one already; either serves).
+pub fn install_crypto() {
+    CRYPTO.call_once(|| {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
+}
+
 impl ArxivClient {
     /// Builds a client; fails only on a bad URL or TLS setup.
     pub fn new(config: ClientConfig) -> Result<Self, ClientError> {
-        CRYPTO.call_once(|| {
-            // Another part of the program may have installed one already;
-            // either provider serves.
-            let _ = rustls::crypto::ring::default_provider().install_default();
-        });
+        ArxivClient::with_pacer(config, Pacer::new())
+    }
+
+    /// A client that takes turns with others sharing `pacer` (the file
+    /// client, say).
+    pub fn with_pacer(config: ClientConfig, pacer: Pacer) -> Result<Self, ClientError> {
+        install_crypto();
         let base = Url::parse(&config.base_url)
             .map_err(|_| ClientError::BadUrl(config.base_url.clone()))?;
         if !matches!(base.scheme(), "http" | "https") {
@@ -182,9 +192,14 @@ impl ArxivClient {
             http,
             config,
             base,
-            last_request: None,
+            pacer,
             requests_made: 0,
         })
+    }
+
+    /// The pacer this client takes turns with.
+    pub fn pacer(&self) -> &Pacer {
+        &self.pacer
     }
 
     /// The client's settings.
@@ -244,9 +259,10 @@ impl ArxivClient {
         let mut backoff = None;
         let mut last = String::new();
         for attempt in 0..attempts {
-            self.wait_turn(backoff);
+            let gap = backoff.map_or(self.config.delay, |b: Duration| b.max(self.config.delay));
+            let turn = self.pacer.turn(gap);
             let outcome = self.attempt(&url);
-            self.last_request = Some(Instant::now());
+            drop(turn);
             self.requests_made += 1;
             match outcome {
                 Attempt::Done(feed) if acceptable(&feed) => return Ok(feed),
@@ -273,17 +289,6 @@ impl ArxivClient {
         let base = self.config.delay.max(Duration::from_millis(1));
         base.saturating_mul(2u32.saturating_pow(attempt + 1))
             .min(MAX_RETRY_AFTER)
-    }
-
-    fn wait_turn(&self, backoff: Option<Duration>) {
-        let Some(last) = self.last_request else {
-            return;
-        };
-        let gap = backoff.map_or(self.config.delay, |b| b.max(self.config.delay));
-        let elapsed = last.elapsed();
-        if elapsed < gap {
-            sleep(gap - elapsed);
-        }
     }
 
     fn attempt(&self, url: &Url) -> Attempt {

@@ -5,11 +5,13 @@
 pub mod atom;
 pub mod client;
 pub mod id;
+pub mod pacer;
 pub mod paging;
 pub mod query;
 
 pub use atom::{AtomError, Feed, parse_feed};
 pub use client::{ArxivClient, ClientConfig, ClientError, PageRequest, SortBy};
 pub use id::{ArxivId, IdError};
+pub use pacer::Pacer;
 pub use paging::Pager;
 pub use query::{QueryError, SearchQuery};

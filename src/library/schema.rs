@@ -7,7 +7,7 @@ use rusqlite::{Connection, OptionalExtension};
 
 /// The migrations, oldest first; `MIGRATIONS[i]` brings a database from
 /// version `i` to version `i + 1`. Never edit one that has shipped: add a new one.
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6];
 
 /// The schema version this build writes.
 pub const CURRENT_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -246,6 +246,104 @@ CREATE TABLE claims (
     created_at TEXT NOT NULL
 ) STRICT;
 CREATE INDEX claims_paper ON claims (paper_id);
+"#;
+
+/// Full text: per paper and version the document an extractor made of
+/// arXiv's HTML, the LaTeX e-print or the PDF (sections, captions,
+/// equations, references), what each source attempt gave, and vectors of
+/// the document's passages. A change to a paper's text enters the search
+/// index's change log like any other change.
+const V6: &str = r#"
+CREATE TABLE fulltext (
+    paper_id     TEXT NOT NULL REFERENCES papers (id) ON DELETE CASCADE ON UPDATE CASCADE,
+    version      INTEGER NOT NULL,
+    source       TEXT NOT NULL CHECK (source IN ('html', 'latex', 'pdf')),
+    extractor    TEXT NOT NULL,
+    extracted_at TEXT NOT NULL,
+    title        TEXT,
+    abstract     TEXT,
+    body_words   INTEGER NOT NULL,
+    PRIMARY KEY (paper_id, version)
+) STRICT;
+
+CREATE TABLE fulltext_sections (
+    paper_id   TEXT NOT NULL,
+    version    INTEGER NOT NULL,
+    seq        INTEGER NOT NULL,
+    number     TEXT,
+    heading    TEXT NOT NULL,
+    level      INTEGER NOT NULL,
+    kind       TEXT NOT NULL CHECK (kind IN ('body', 'appendix', 'back')),
+    paragraphs TEXT NOT NULL,
+    PRIMARY KEY (paper_id, version, seq),
+    FOREIGN KEY (paper_id, version) REFERENCES fulltext (paper_id, version)
+        ON DELETE CASCADE ON UPDATE CASCADE
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE fulltext_captions (
+    paper_id TEXT NOT NULL,
+    version  INTEGER NOT NULL,
+    seq      INTEGER NOT NULL,
+    kind     TEXT NOT NULL CHECK (kind IN ('figure', 'table')),
+    number   TEXT,
+    text     TEXT NOT NULL,
+    section  INTEGER,
+    PRIMARY KEY (paper_id, version, seq),
+    FOREIGN KEY (paper_id, version) REFERENCES fulltext (paper_id, version)
+        ON DELETE CASCADE ON UPDATE CASCADE
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE fulltext_equations (
+    paper_id TEXT NOT NULL,
+    version  INTEGER NOT NULL,
+    seq      INTEGER NOT NULL,
+    latex    TEXT NOT NULL,
+    number   TEXT,
+    label    TEXT,
+    section  INTEGER,
+    PRIMARY KEY (paper_id, version, seq),
+    FOREIGN KEY (paper_id, version) REFERENCES fulltext (paper_id, version)
+        ON DELETE CASCADE ON UPDATE CASCADE
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE fulltext_references (
+    paper_id TEXT NOT NULL,
+    version  INTEGER NOT NULL,
+    seq      INTEGER NOT NULL,
+    text     TEXT NOT NULL,
+    PRIMARY KEY (paper_id, version, seq),
+    FOREIGN KEY (paper_id, version) REFERENCES fulltext (paper_id, version)
+        ON DELETE CASCADE ON UPDATE CASCADE
+) STRICT, WITHOUT ROWID;
+
+-- The latest attempt per paper and source: what served, what was passed
+-- over and why.
+CREATE TABLE fulltext_attempts (
+    paper_id     TEXT NOT NULL REFERENCES papers (id) ON DELETE CASCADE ON UPDATE CASCADE,
+    source       TEXT NOT NULL CHECK (source IN ('html', 'latex', 'pdf')),
+    version      INTEGER NOT NULL,
+    attempted_at TEXT NOT NULL,
+    outcome      TEXT NOT NULL CHECK (outcome IN ('served', 'missing', 'failed', 'skipped')),
+    reason       TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (paper_id, source)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE passage_embeddings (
+    paper_id    TEXT NOT NULL REFERENCES papers (id) ON DELETE CASCADE ON UPDATE CASCADE,
+    model       TEXT NOT NULL,
+    seq         INTEGER NOT NULL,
+    text_hash   TEXT NOT NULL,
+    dim         INTEGER NOT NULL,
+    vector      BLOB NOT NULL,
+    embedded_at TEXT NOT NULL,
+    PRIMARY KEY (paper_id, model, seq)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX passage_embeddings_model ON passage_embeddings (model);
+
+CREATE TRIGGER fulltext_changed_insert AFTER INSERT ON fulltext
+BEGIN INSERT INTO index_changes (paper_id) VALUES (new.paper_id); END;
+CREATE TRIGGER fulltext_changed_delete AFTER DELETE ON fulltext
+BEGIN INSERT INTO index_changes (paper_id) VALUES (old.paper_id); END;
 "#;
 
 /// Why the schema could not be brought up to date.
