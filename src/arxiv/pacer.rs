@@ -46,7 +46,10 @@ impl Pacer {
 
     /// Whether any request was made yet.
     pub fn started(&self) -> bool {
-        self.last.lock().unwrap_or_else(|e| e.into_inner()).is_some()
+        self.last
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_some()
     }
 }
 

@@ -83,16 +83,27 @@ pub enum Command {
     /// Numbers papers report, checked against runs in `impl ledger`.
     #[command(subcommand)]
     Claim(crate::cli::impl_args::ClaimCommand),
+    /// Open a paper's PDF (downloaded once into the home), or print its path.
+    Open(crate::cli::fulltext_args::OpenArgs),
+    /// The papers' own text: get it (HTML, LaTeX source or PDF), see what is there, read it.
+    #[command(subcommand)]
+    Fulltext(crate::cli::fulltext_args::FulltextCommand),
+    /// The built-in PDF reader, run as a child process by the PDF extraction.
+    #[command(hide = true, name = "pdf-text")]
+    PdfText(crate::cli::fulltext_args::PdfTextArgs),
 }
 
 /// `search`.
 #[derive(Debug, Args)]
 pub struct SearchArgs {
-    /// Words, "phrases", field:word (title, abstract, authors, tags, notes, categories, year), +must, -not.
+    /// Words, "phrases", field:word (title, abstract, body, authors, tags, notes, categories, year), +must, -not.
     pub query: String,
     /// How to match.
     #[arg(long, value_enum, default_value_t = SearchMode::Hybrid)]
     pub mode: SearchMode,
+    /// Where to look: titles and abstracts, the papers' own text, or both.
+    #[arg(long = "in", value_enum, default_value_t = SearchIn::All, value_name = "WHERE")]
+    pub within: SearchIn,
     /// Show at most this many.
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub limit: usize,
@@ -114,6 +125,17 @@ pub struct SearchArgs {
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+/// What `search --in` covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SearchIn {
+    /// Titles, abstracts, authors, tags and notes.
+    Abstracts,
+    /// The papers' own text (sections and captions).
+    Fulltext,
+    /// Both.
+    All,
 }
 
 /// Search modes.

@@ -4,6 +4,7 @@
 
 pub mod args;
 mod commands;
+pub mod fulltext_args;
 pub mod impl_args;
 pub mod output;
 pub mod radar_args;
@@ -79,6 +80,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Radar(r) => commands::radar::run(home, r),
         Command::Impl(c) => commands::impls::run(home, c),
         Command::Claim(c) => commands::impls::claim(home, c),
+        Command::Open(a) => commands::fulltext::open_pdf(home, a),
+        Command::Fulltext(c) => commands::fulltext::run(home, c),
+        Command::PdfText(a) => commands::fulltext::pdf_text(a),
     }
 }
 

@@ -15,6 +15,7 @@ Per paper:
   litradar read ID skip [--pass N]       mark a pass skipped
   litradar read ID note [--pass N] [--stdin | --print | --history]
   litradar read ID log DURATION [--pass N]   add time spent away from the timer (25m, 1h30m)
+  litradar read ID skim [--json]         pass 1: title, abstract, conclusion, figure and table captions
   litradar read ID queue [--priority N]  put the paper in the reading queue
   litradar read ID unqueue               take it out
 The pass defaults to the paper's current one: the first not done or skipped.";
@@ -124,6 +125,12 @@ pub enum PaperAction {
         /// Pass 1, 2 or 3 (default: the current pass).
         #[arg(long, value_parser = clap::value_parser!(u8).range(1..=3))]
         pass: Option<u8>,
+    },
+    /// Pass 1's skim: title, abstract, the conclusion, then every figure and table caption.
+    Skim {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Put the paper in the reading queue.
     Queue {

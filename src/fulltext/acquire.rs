@@ -153,9 +153,9 @@ impl Fetcher {
             }
             let mut on_bytes = |got: u64, total: Option<u64>| progress(source, got, total);
             let result = match source {
-                Source::Html => self.from_html(id, version, &mut on_bytes),
-                Source::Latex => self.from_eprint(id, version, &mut on_bytes, &mut report),
-                Source::Pdf => self.from_pdf(id, version, &mut on_bytes),
+                Source::Html => self.try_html(id, version, &mut on_bytes),
+                Source::Latex => self.try_eprint(id, version, &mut on_bytes, &mut report),
+                Source::Pdf => self.try_pdf(id, version, &mut on_bytes),
             };
             match result {
                 Ok(Got::Text(doc, extractor, from)) => {
@@ -208,7 +208,7 @@ impl Fetcher {
         Ok(report)
     }
 
-    fn from_html(
+    fn try_html(
         &mut self,
         id: &str,
         version: u32,
@@ -220,14 +220,18 @@ impl Fetcher {
             Fetched::Body { bytes, .. } => {
                 let page = String::from_utf8_lossy(&bytes);
                 match html::extract(&page) {
-                    Ok(doc) => Ok(Got::Text(doc, "litradar html (LaTeXML)".into(), Source::Html)),
+                    Ok(doc) => Ok(Got::Text(
+                        doc,
+                        "litradar html (LaTeXML)".into(),
+                        Source::Html,
+                    )),
                     Err(e) => Ok(Got::Unusable(one_line(&e))),
                 }
             }
         }
     }
 
-    fn from_eprint(
+    fn try_eprint(
         &mut self,
         id: &str,
         version: u32,
@@ -257,7 +261,10 @@ impl Fetcher {
                     Ok(x) => Ok(Got::Text(x.document, x.extractor, Source::Pdf)),
                     Err(e) => {
                         self.files.remove_pdf(id, version);
-                        Ok(Got::Unusable(format!("the e-print is a PDF, and {}", one_line(&e))))
+                        Ok(Got::Unusable(format!(
+                            "the e-print is a PDF, and {}",
+                            one_line(&e)
+                        )))
                     }
                 }
             }
@@ -265,7 +272,7 @@ impl Fetcher {
         }
     }
 
-    fn from_pdf(
+    fn try_pdf(
         &mut self,
         id: &str,
         version: u32,

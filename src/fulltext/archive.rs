@@ -160,9 +160,15 @@ fn single(content: Vec<u8>) -> Result<Eprint, ArchiveError> {
         return Ok(Eprint::Pdf(content));
     }
     let text = String::from_utf8_lossy(&content[..content.len().min(1 << 20)]);
-    let texlike = ["\\documentclass", "\\documentstyle", "\\begin{", "\\section", "\\input"]
-        .iter()
-        .any(|m| text.contains(m));
+    let texlike = [
+        "\\documentclass",
+        "\\documentstyle",
+        "\\begin{",
+        "\\section",
+        "\\input",
+    ]
+    .iter()
+    .any(|m| text.contains(m));
     if !texlike {
         return Err(ArchiveError::Unknown);
     }
@@ -210,7 +216,10 @@ fn untar(reader: impl Read, limits: &Limits) -> Result<Eprint, ArchiveError> {
             Ok(p) => p.to_string_lossy().into_owned(),
             Err(_) => continue,
         };
-        let path = path.trim_start_matches("./").trim_start_matches('/').to_string();
+        let path = path
+            .trim_start_matches("./")
+            .trim_start_matches('/')
+            .to_string();
         if path.split('/').any(|part| part == "..") || !kept(&path) {
             continue;
         }
@@ -267,10 +276,17 @@ mod tests {
             Eprint::Source(f) => assert_eq!((f.len(), f[0].path.as_str()), (1, "main.tex")),
             other => panic!("{other:?}"),
         }
-        let tar = tar_of(&[("./ms.tex", tex), ("fig.png", b"\x89PNG"), ("._ms.tex", b"junk")]);
+        let tar = tar_of(&[
+            ("./ms.tex", tex),
+            ("fig.png", b"\x89PNG"),
+            ("._ms.tex", b"junk"),
+        ]);
         match unpack(&gzip(&tar), &Limits::default()).expect("tar.gz") {
             Eprint::Source(f) => {
-                assert_eq!(f.iter().map(|f| f.path.as_str()).collect::<Vec<_>>(), ["ms.tex"])
+                assert_eq!(
+                    f.iter().map(|f| f.path.as_str()).collect::<Vec<_>>(),
+                    ["ms.tex"]
+                )
             }
             other => panic!("{other:?}"),
         }
@@ -299,13 +315,19 @@ mod tests {
         ));
         // 64 MiB of zeros in a tar, against a 1 MiB cap.
         let zeros = vec![0u8; 64 << 20];
-        let bomb = gzip(&tar_of(&[("a.tex", b"\\documentclass"), ("big.bin", &zeros)]));
+        let bomb = gzip(&tar_of(&[
+            ("a.tex", b"\\documentclass"),
+            ("big.bin", &zeros),
+        ]));
         assert!(bomb.len() < 1 << 20);
         let small = Limits {
             unpacked: 1 << 20,
             ..Limits::default()
         };
-        assert!(matches!(unpack(&bomb, &small), Err(ArchiveError::TooBig(1))));
+        assert!(matches!(
+            unpack(&bomb, &small),
+            Err(ArchiveError::TooBig(1))
+        ));
         let many: Vec<(String, &[u8])> =
             (0..30).map(|i| (format!("f{i}.tex"), &b"x"[..])).collect();
         let refs: Vec<(&str, &[u8])> = many.iter().map(|(p, b)| (p.as_str(), *b)).collect();

@@ -78,7 +78,9 @@ pub enum FilesError {
         url: String,
     },
     /// Every attempt failed with a transient error.
-    #[error("arxiv.org did not answer usefully after {attempts} attempts (last: {last}); try again later")]
+    #[error(
+        "arxiv.org did not answer usefully after {attempts} attempts (last: {last}); try again later"
+    )]
     GaveUp {
         /// Requests made.
         attempts: u32,
@@ -189,7 +191,11 @@ impl FilesClient {
         let response = match self.http.get(url).send() {
             Ok(r) => r,
             Err(e) => {
-                let kind = if e.is_timeout() { "timed out" } else { "failed" };
+                let kind = if e.is_timeout() {
+                    "timed out"
+                } else {
+                    "failed"
+                };
                 return Attempt::Retry {
                     reason: format!("request {kind}: {}", chain(&e)),
                     after: None,
@@ -294,7 +300,10 @@ mod tests {
             user_agent: "t".into(),
         };
         let c = FilesClient::new(config.clone(), Pacer::new()).expect("client");
-        assert_eq!(c.url_for("/pdf/2106.09685v2"), "http://127.0.0.1:9/pdf/2106.09685v2");
+        assert_eq!(
+            c.url_for("/pdf/2106.09685v2"),
+            "http://127.0.0.1:9/pdf/2106.09685v2"
+        );
         assert_eq!(
             c.url_for("/e-print/hep-th/9901001v1"),
             "http://127.0.0.1:9/e-print/hep-th/9901001v1"
@@ -310,6 +319,9 @@ mod tests {
             assert!(matches!(r, Err(FilesError::BadUrl(_))));
         }
         let ua = FilesConfig::from_api(&ClientConfig::default(), DEFAULT_FILES_URL).user_agent;
-        assert!(ua.starts_with("litradar/") && ua.contains("arXiv files"), "{ua}");
+        assert!(
+            ua.starts_with("litradar/") && ua.contains("arXiv files"),
+            "{ua}"
+        );
     }
 }

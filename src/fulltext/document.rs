@@ -236,11 +236,7 @@ impl Document {
             .skip(index + 1)
             .find(|(_, s)| s.level <= level)
             .map_or(self.sections.len(), |(i, _)| i);
-        self.sections
-            .iter()
-            .enumerate()
-            .take(end)
-            .skip(index)
+        self.sections.iter().enumerate().take(end).skip(index)
     }
 }
 

@@ -39,7 +39,11 @@ impl FileStore {
 
     /// Where the PDF of a paper's version lives (whether or not it is there).
     pub fn pdf_path(&self, id: &str, version: u32) -> Option<PathBuf> {
-        Some(self.root.join(folder_of(id)?).join(format!("v{version}.pdf")))
+        Some(
+            self.root
+                .join(folder_of(id)?)
+                .join(format!("v{version}.pdf")),
+        )
     }
 
     /// The PDF, when it is there and looks like one.
@@ -115,7 +119,9 @@ mod tests {
             .map(|e| e.expect("entry").file_name())
             .collect();
         assert_eq!(names, ["v2.pdf"]);
-        let old = store.save_pdf("hep-th/9901001", 1, b"%PDF-1.2").expect("old id");
+        let old = store
+            .save_pdf("hep-th/9901001", 1, b"%PDF-1.2")
+            .expect("old id");
         assert!(old.ends_with("files/hep-th_9901001/v1.pdf"));
         assert!(store.pdf_path("../etc", 1).is_none());
         assert!(store.pdf_path("a b", 1).is_none());

@@ -135,7 +135,11 @@ fn push_inline(node: NodeRef<'_, Node>, depth: usize, out: &mut String) {
             }
             match e.value().name() {
                 "math" => {
-                    let tex = e.value().attr("alttext").map(clean_math).unwrap_or_default();
+                    let tex = e
+                        .value()
+                        .attr("alttext")
+                        .map(clean_math)
+                        .unwrap_or_default();
                     if !tex.is_empty() {
                         out.push('$');
                         out.push_str(&tex);
@@ -426,7 +430,11 @@ impl Walker {
         if body.is_empty() {
             return;
         }
-        let tag = if tag.is_empty() { "•".to_string() } else { tag };
+        let tag = if tag.is_empty() {
+            "•".to_string()
+        } else {
+            tag
+        };
         self.paragraph(format!("{tag} {body}"));
     }
 
@@ -439,10 +447,17 @@ impl Walker {
             }
         });
         let is_other_float = element(node).is_some_and(|e| {
-            class_starting(e, "ltx_float_") && !has_class(e, "ltx_table") && !has_class(e, "ltx_figure")
+            class_starting(e, "ltx_float_")
+                && !has_class(e, "ltx_table")
+                && !has_class(e, "ltx_figure")
         });
         let mut captions = Vec::new();
-        find_all(node, 0, &|e| e.value().name() == "figcaption", &mut captions);
+        find_all(
+            node,
+            0,
+            &|e| e.value().name() == "figcaption",
+            &mut captions,
+        );
         let section = self.section_index();
         for caption in captions {
             let mut tag = String::new();
@@ -485,7 +500,11 @@ impl Walker {
                 let Some(c) = element(cell) else { continue };
                 if has_class(c, "ltx_eqn_eqno") {
                     let tag = inline_text(cell);
-                    let n = tag.trim().trim_start_matches('(').trim_end_matches(')').trim();
+                    let n = tag
+                        .trim()
+                        .trim_start_matches('(')
+                        .trim_end_matches(')')
+                        .trim();
                     if !n.is_empty() {
                         numbers.push(n.to_string());
                     }

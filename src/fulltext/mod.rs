@@ -13,6 +13,7 @@ pub mod client;
 pub mod document;
 pub mod files;
 pub mod html;
+pub mod job;
 pub mod latex;
 pub mod open;
 pub mod passages;

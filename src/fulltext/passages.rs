@@ -157,7 +157,10 @@ mod tests {
             .collect();
         // 50 + 90 close at a paragraph end; 150 alone; the long paragraph
         // is cut at sentence ends near 200 words; back matter is left out.
-        assert_eq!(counts, [(0, 140), (0, 150), (2, 200), (2, 200), (2, 200), (2, 100)]);
+        assert_eq!(
+            counts,
+            [(0, 140), (0, 150), (2, 200), (2, 200), (2, 200), (2, 100)]
+        );
         assert_eq!(p[2].heading, "2 Method");
         assert!(p[2].text.ends_with("m199."));
         assert_eq!(
@@ -172,9 +175,14 @@ mod tests {
     fn a_paragraph_without_sentence_ends_is_still_cut() {
         let text = vec!["word"; 1000].join(" ");
         let cut = pieces(&text);
-        assert!(cut.iter().all(|p| p.split_whitespace().count() <= MAX_WORDS));
+        assert!(
+            cut.iter()
+                .all(|p| p.split_whitespace().count() <= MAX_WORDS)
+        );
         assert_eq!(
-            cut.iter().map(|p| p.split_whitespace().count()).sum::<usize>(),
+            cut.iter()
+                .map(|p| p.split_whitespace().count())
+                .sum::<usize>(),
             1000
         );
     }

@@ -38,10 +38,13 @@ fn fit(heading: &str) -> Option<Fit> {
     {
         return Some(Fit::Conclusion);
     }
-    if words.iter().any(|w| *w == "summary") {
+    if words.contains(&"summary") {
         return Some(Fit::Summary);
     }
-    if words.iter().any(|w| *w == "discussion" || *w == "discussions") {
+    if words
+        .iter()
+        .any(|w| *w == "discussion" || *w == "discussions")
+    {
         return Some(Fit::Discussion);
     }
     None

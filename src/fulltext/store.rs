@@ -3,9 +3,7 @@
 //! document is written whole in one transaction together with the attempts
 //! that led to it, or not at all.
 
-use super::document::{
-    Caption, CaptionKind, Document, Equation, Section, SectionKind, Source,
-};
+use super::document::{Caption, CaptionKind, Document, Equation, Section, SectionKind, Source};
 use crate::library::{Library, LibraryError};
 use crate::paper::format_timestamp;
 use rusqlite::{OptionalExtension, Transaction, params};
@@ -411,20 +409,48 @@ impl Library {
 
     /// The body text the word index holds per paper (newest version):
     /// section headings and paragraphs, then captions. Only papers in
-    /// `ids` when given.
+    /// `ids` when given (read one by one, so a catch-up after one paper
+    /// changed reads one paper's text).
     pub fn fulltext_bodies(
         &self,
         ids: Option<&std::collections::HashSet<String>>,
     ) -> Result<HashMap<String, String>, LibraryError> {
-        let conn = self.conn();
-        let latest = "SELECT paper_id, max(version) AS version FROM fulltext GROUP BY paper_id";
         let mut out: HashMap<String, String> = HashMap::new();
-        let mut stmt = conn.prepare(&format!(
+        match ids {
+            Some(set) => {
+                for id in set {
+                    self.bodies_where(Some(id), &mut out)?;
+                }
+            }
+            None => self.bodies_where(None, &mut out)?,
+        }
+        Ok(out)
+    }
+
+    fn bodies_where(
+        &self,
+        id: Option<&str>,
+        out: &mut HashMap<String, String>,
+    ) -> Result<(), LibraryError> {
+        let conn = self.conn();
+        let only = if id.is_some() {
+            "WHERE paper_id = ?1"
+        } else {
+            ""
+        };
+        let latest = format!(
+            "SELECT paper_id, max(version) AS version FROM fulltext {only} GROUP BY paper_id"
+        );
+        let params: Vec<&dyn rusqlite::ToSql> = match &id {
+            Some(id) => vec![id as &dyn rusqlite::ToSql],
+            None => Vec::new(),
+        };
+        let mut stmt = conn.prepare_cached(&format!(
             "SELECT s.paper_id, s.heading, s.paragraphs FROM fulltext_sections s \
              JOIN ({latest}) l ON l.paper_id = s.paper_id AND l.version = s.version \
              ORDER BY s.paper_id, s.seq"
         ))?;
-        for row in stmt.query_map([], |r| {
+        for row in stmt.query_map(params.as_slice(), |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, String>(1)?,
@@ -432,9 +458,6 @@ impl Library {
             ))
         })? {
             let (id, heading, paragraphs) = row?;
-            if ids.is_some_and(|set| !set.contains(&id)) {
-                continue;
-            }
             let paragraphs: Vec<String> = serde_json::from_str(&paragraphs).unwrap_or_default();
             let body = out.entry(id).or_default();
             body.push_str(&heading);
@@ -444,21 +467,59 @@ impl Library {
                 body.push('\n');
             }
         }
-        let mut stmt = conn.prepare(&format!(
+        let mut stmt = conn.prepare_cached(&format!(
             "SELECT c.paper_id, c.text FROM fulltext_captions c \
              JOIN ({latest}) l ON l.paper_id = c.paper_id AND l.version = c.version \
              ORDER BY c.paper_id, c.seq"
         ))?;
-        for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
+        for row in stmt.query_map(params.as_slice(), |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })? {
             let (id, text) = row?;
-            if ids.is_some_and(|set| !set.contains(&id)) {
-                continue;
-            }
             let body = out.entry(id).or_default();
             body.push_str(&text);
             body.push('\n');
         }
-        Ok(out)
+        Ok(())
+    }
+
+    /// A paper's sections and captions (newest version), for passages:
+    /// lighter than [`fulltext`](Self::fulltext).
+    pub fn fulltext_for_passages(&self, paper_id: &str) -> Result<Option<Document>, LibraryError> {
+        let Some(version) = self.fulltext_version(paper_id)? else {
+            return Ok(None);
+        };
+        let mut doc = Document::default();
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT number, heading, level, kind, paragraphs FROM fulltext_sections \
+             WHERE paper_id = ?1 AND version = ?2 ORDER BY seq",
+        )?;
+        for row in stmt.query_map(params![paper_id, version], |r| {
+            Ok(Section {
+                number: r.get(0)?,
+                heading: r.get(1)?,
+                level: r.get(2)?,
+                kind: SectionKind::parse(&r.get::<_, String>(3)?),
+                paragraphs: serde_json::from_str(&r.get::<_, String>(4)?).unwrap_or_default(),
+            })
+        })? {
+            doc.sections.push(row?);
+        }
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT kind, number, text, section FROM fulltext_captions \
+             WHERE paper_id = ?1 AND version = ?2 ORDER BY seq",
+        )?;
+        for row in stmt.query_map(params![paper_id, version], |r| {
+            Ok(Caption {
+                kind: kind_of(&r.get::<_, String>(0)?),
+                number: r.get(1)?,
+                text: r.get(2)?,
+                section: r.get::<_, Option<i64>>(3)?.map(|s| s as usize),
+            })
+        })? {
+            doc.captions.push(row?);
+        }
+        Ok(Some(doc))
     }
 
     /// Passages without a current vector for `model`.
@@ -468,7 +529,11 @@ impl Library {
             .conn()
             .prepare("SELECT paper_id, seq, text_hash FROM passage_embeddings WHERE model = ?1")?;
         for row in stmt.query_map([model], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?, r.get::<_, String>(2)?))
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, u32>(1)?,
+                r.get::<_, String>(2)?,
+            ))
         })? {
             let (id, seq, hash) = row?;
             stored.insert((id, seq), hash);
@@ -517,7 +582,15 @@ impl Library {
             for (p, v) in items {
                 let blob: Vec<u8> = v.iter().flat_map(|x| x.to_le_bytes()).collect();
                 // A paper removed while its passages were embedded has no row to point at.
-                match stmt.execute(params![p.paper_id, model, p.seq, p.hash, v.len(), blob, now]) {
+                match stmt.execute(params![
+                    p.paper_id,
+                    model,
+                    p.seq,
+                    p.hash,
+                    v.len(),
+                    blob,
+                    now
+                ]) {
                     Ok(_) => {}
                     Err(rusqlite::Error::SqliteFailure(e, _))
                         if e.code == rusqlite::ErrorCode::ConstraintViolation => {}
@@ -551,10 +624,16 @@ impl Library {
             let seq: u32 = row.get(1)?;
             let row_dim: usize = row.get(2)?;
             let rusqlite::types::ValueRef::Blob(blob) = row.get_ref(3)? else {
-                return Err(LibraryError::Corrupt(id, "a passage vector is not a blob".into()));
+                return Err(LibraryError::Corrupt(
+                    id,
+                    "a passage vector is not a blob".into(),
+                ));
             };
             if row_dim != dim || blob.len() != dim * 4 {
-                return Err(LibraryError::Corrupt(id, "a passage vector has the wrong size".into()));
+                return Err(LibraryError::Corrupt(
+                    id,
+                    "a passage vector has the wrong size".into(),
+                ));
             }
             out.data.extend(
                 blob.chunks_exact(4)

@@ -74,10 +74,8 @@ pub fn parse_caption_lead(text: &str) -> Option<CaptionLead> {
     }
     let mut at = word_len + (rest.len() - after_space.len()) + number.len();
     let tail = &trimmed[at..];
-    let separated = tail
-        .trim_start()
-        .starts_with(['.', ':', '|', '—', '–'])
-        || tail.trim().is_empty();
+    let separated =
+        tail.trim_start().starts_with(['.', ':', '|', '—', '–']) || tail.trim().is_empty();
     let tail_trimmed = tail.trim_start_matches(['.', ':', '|', '—', '–', '-', ' ']);
     at += tail.len() - tail_trimmed.len();
     Some(CaptionLead {
@@ -127,7 +125,15 @@ mod tests {
         assert_eq!(lead("Table of contents"), None);
         assert_eq!(lead("(a) "), None);
         assert_eq!(lead("Figure"), None);
-        assert!(!parse_caption_lead("Table 2 shows the results").expect("lead").separated);
-        assert!(parse_caption_lead("Table 2: results").expect("lead").separated);
+        assert!(
+            !parse_caption_lead("Table 2 shows the results")
+                .expect("lead")
+                .separated
+        );
+        assert!(
+            parse_caption_lead("Table 2: results")
+                .expect("lead")
+                .separated
+        );
     }
 }

@@ -1,5 +1,6 @@
 //! What the full-text index holds for a paper, read from the library:
-//! metadata, tags, notes and where the paper stands in its reading.
+//! metadata, tags, notes, the paper's own text and where the paper stands
+//! in its reading.
 
 use crate::library::{Library, LibraryError};
 use crate::paper::parse_timestamp;
@@ -26,6 +27,8 @@ pub struct IndexDoc {
     pub tags: Vec<String>,
     /// The three notes, joined.
     pub notes: String,
+    /// The paper's own text (section headings, paragraphs, captions), when fetched.
+    pub body: String,
     /// Publication year.
     pub year: Option<u64>,
     /// Reading states (see [`reading_states`]).
@@ -98,6 +101,7 @@ pub fn load(lib: &Library, ids: Option<&HashSet<String>>) -> Result<Vec<IndexDoc
             entry.1.push('\n');
         }
     }
+    let mut bodies = lib.fulltext_bodies(ids)?;
     let mut stmt = conn.prepare(
         "SELECT id, title, abstract, authors, categories, published, updated FROM papers ORDER BY id",
     )?;
@@ -140,6 +144,7 @@ pub fn load(lib: &Library, ids: Option<&HashSet<String>>) -> Result<Vec<IndexDoc
             .remove(&id)
             .unwrap_or(([Status::NotStarted; 3], String::new()));
         out.push(IndexDoc {
+            body: bodies.remove(&id).unwrap_or_default(),
             tags: tags.remove(&id).unwrap_or_default(),
             reading: reading_states(statuses),
             id,

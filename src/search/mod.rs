@@ -7,15 +7,20 @@
 pub mod documents;
 pub mod eval;
 pub mod fusion;
+pub mod passages;
 pub mod text_index;
 pub mod vectors;
 
+pub use passages::PassageIndex;
 pub use text_index::{IndexError, LexicalHit, TextIndex};
 pub use vectors::VectorIndex;
 
 use crate::embed::{EmbedError, Embedder};
 use crate::library::{Library, LibraryError};
 use std::collections::HashMap;
+
+/// Papers by meaning, best first, and the passage that ranked those a passage ranked.
+type Nearest = (Vec<(String, f32)>, HashMap<String, u32>);
 
 /// Candidates each side contributes to a fused ranking.
 const FUSION_DEPTH: usize = 100;
@@ -30,6 +35,74 @@ pub enum Mode {
     Lexical,
     /// Meaning only (embeddings).
     Semantic,
+}
+
+/// Where a search looks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Within {
+    /// Titles, abstracts, authors, tags and notes (and the papers' vectors).
+    Abstracts,
+    /// The papers' own text: sections and captions by words, passages by meaning.
+    Fulltext,
+    /// Both: a paper ranks by the better of its abstract and its best passage.
+    #[default]
+    All,
+}
+
+/// The passage of a paper's own text a hit matched in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PassageHit {
+    /// "4 Method", or "Figure 3" for a caption.
+    pub section: String,
+    /// The passage.
+    pub text: String,
+    /// Byte ranges of matched words in `text`.
+    pub highlights: Vec<(usize, usize)>,
+}
+
+impl PassageHit {
+    /// About `chars` characters of the passage around its first match,
+    /// cut at word boundaries, with the highlights moved to fit.
+    pub fn excerpt(&self, chars: usize) -> (String, Vec<(usize, usize)>) {
+        let text = &self.text;
+        if text.chars().count() <= chars {
+            return (text.clone(), self.highlights.clone());
+        }
+        let first = self.highlights.first().map_or(0, |h| h.0);
+        // Start a little before the first match, at a space.
+        let mut start = first.saturating_sub(chars / 4);
+        while start > 0 && !text.is_char_boundary(start) {
+            start -= 1;
+        }
+        if start > 0 {
+            start = text[..start].rfind(' ').map_or(0, |i| i + 1);
+        }
+        let mut end = text[start..]
+            .char_indices()
+            .nth(chars)
+            .map_or(text.len(), |(i, _)| start + i);
+        if end < text.len() {
+            end = text[start..end].rfind(' ').map_or(end, |i| start + i);
+        }
+        let mut out = String::new();
+        let shift = if start > 0 {
+            out.push('…');
+            '…'.len_utf8()
+        } else {
+            0
+        };
+        out.push_str(&text[start..end]);
+        if end < text.len() {
+            out.push('…');
+        }
+        let highlights = self
+            .highlights
+            .iter()
+            .filter(|(a, b)| *a >= start && *b <= end)
+            .map(|(a, b)| (a - start + shift, b - start + shift))
+            .collect();
+        (out, highlights)
+    }
 }
 
 /// Restrictions on results.
@@ -71,6 +144,9 @@ pub struct SearchHit {
     pub snippet: String,
     /// Byte ranges of matched words in `snippet`.
     pub highlights: Vec<(usize, usize)>,
+    /// The passage of the paper's own text it matched in, when its best
+    /// match came from there rather than from its title and abstract.
+    pub passage: Option<PassageHit>,
 }
 
 /// Why a search failed.
@@ -102,15 +178,18 @@ pub struct Semantic<'a> {
     pub model: &'a Embedder,
     /// Every paper's vector.
     pub vectors: VectorIndex,
+    /// The passages of papers with full text, when any are embedded.
+    pub passages: Option<PassageIndex>,
 }
 
 impl<'a> Semantic<'a> {
-    /// Loads the vectors of `model` from the library.
+    /// Loads the vectors of `model` (papers and passages) from the library.
     pub fn load(lib: &Library, model: &'a Embedder) -> Result<Semantic<'a>, LibraryError> {
         let v = lib.load_vectors(model.name())?;
         Ok(Semantic {
             model,
             vectors: VectorIndex::new(v.ids, v.data, v.dim),
+            passages: PassageIndex::load(lib, model.name())?,
         })
     }
 }
@@ -141,11 +220,24 @@ impl<'a> Searcher<'a> {
         self.semantic.is_some()
     }
 
-    /// Searches. Hybrid without a model falls back to words.
+    /// Searches titles, abstracts and the papers' own text. Hybrid
+    /// without a model falls back to words.
     pub fn search(
         &self,
         query: &str,
         mode: Mode,
+        filters: &Filters,
+        limit: usize,
+    ) -> Result<Vec<SearchHit>, SearchError> {
+        self.search_in(query, mode, Within::All, filters, limit)
+    }
+
+    /// Searches where `within` says.
+    pub fn search_in(
+        &self,
+        query: &str,
+        mode: Mode,
+        within: Within,
         filters: &Filters,
         limit: usize,
     ) -> Result<Vec<SearchHit>, SearchError> {
@@ -164,14 +256,14 @@ impl<'a> Searcher<'a> {
         // and scans the vectors.
         let (lexical, semantic) = std::thread::scope(|scope| {
             let words = (mode != Mode::Semantic)
-                .then(|| scope.spawn(|| self.text.search(query, filters, depth)));
+                .then(|| scope.spawn(|| self.text.search_in(query, within, filters, depth)));
             let meaning = match (self.semantic, mode) {
                 (Some(s), Mode::Semantic | Mode::Hybrid) => s
                     .model
                     .embed_query(query)
                     .map_err(SearchError::from)
-                    .and_then(|q| self.nearest(s, &q, depth, filters, None)),
-                _ => Ok(Vec::new()),
+                    .and_then(|q| self.nearest_within(s, &q, depth, within, filters)),
+                _ => Ok((Vec::new(), HashMap::new())),
             };
             let words = match words {
                 Some(handle) => handle
@@ -187,7 +279,7 @@ impl<'a> Searcher<'a> {
             };
             (words, meaning)
         });
-        let (lexical, semantic) = (lexical?, semantic?);
+        let (lexical, (semantic, won_by_passage)) = (lexical?, semantic?);
         let hits = match mode {
             Mode::Lexical => lexical
                 .iter()
@@ -205,12 +297,109 @@ impl<'a> Searcher<'a> {
                     matched: Vec::new(),
                     snippet: String::new(),
                     highlights: Vec::new(),
+                    passage: None,
                 })
                 .take(limit)
                 .collect(),
             Mode::Hybrid => fuse(&lexical, &semantic, limit),
         };
-        self.complete(hits, query, filters, limit)
+        let hits = self.complete(hits, query, filters, limit)?;
+        self.add_passages(hits, query, within, &won_by_passage)
+    }
+
+    /// The nearest papers by meaning where `within` says: by their own
+    /// vectors, by their best passage, or by the better of the two; and
+    /// for papers a passage ranked, which passage.
+    fn nearest_within(
+        &self,
+        s: &Semantic<'_>,
+        query: &[f32],
+        k: usize,
+        within: Within,
+        filters: &Filters,
+    ) -> Result<Nearest, SearchError> {
+        let papers = if within == Within::Fulltext {
+            Vec::new()
+        } else {
+            self.nearest(s, query, k, filters, None)?
+        };
+        let Some(passages) = s.passages.as_ref().filter(|_| within != Within::Abstracts) else {
+            return Ok((papers, HashMap::new()));
+        };
+        let allowed = if filters.is_empty() {
+            None
+        } else {
+            Some(self.text.filtered_ids(filters)?)
+        };
+        let keep = |id: &str| allowed.as_ref().is_none_or(|a| a.contains(id));
+        // A paper has a few dozen passages: look deep enough to find k papers.
+        let near = passages.nearest_papers(query, k * 4, &keep);
+        let merged = passages::merge(&papers, &near, k);
+        let won: HashMap<String, u32> = merged
+            .iter()
+            .filter_map(|(id, _, seq)| seq.map(|s| (id.clone(), s)))
+            .collect();
+        Ok((merged.into_iter().map(|(id, c, _)| (id, c)).collect(), won))
+    }
+
+    /// Attaches the passage each hit matched in, when its best match came
+    /// from the paper's own text: the passage (or caption) with the most
+    /// query words, when it has more of them than the title and abstract;
+    /// else the passage that ranked it by meaning.
+    fn add_passages(
+        &self,
+        mut hits: Vec<SearchHit>,
+        query: &str,
+        within: Within,
+        won_by_passage: &HashMap<String, u32>,
+    ) -> Result<Vec<SearchHit>, SearchError> {
+        if within == Within::Abstracts {
+            return Ok(hits);
+        }
+        for hit in &mut hits {
+            let lexical_body = hit.lexical.is_some();
+            let semantic_seq = won_by_passage.get(&hit.id).copied();
+            if !lexical_body && semantic_seq.is_none() {
+                continue;
+            }
+            let Some(doc) = self.lib.fulltext_for_passages(&hit.id)? else {
+                continue;
+            };
+            let pieces = crate::fulltext::passages::passages(&doc);
+            let mut candidates: Vec<(String, &str)> = pieces
+                .iter()
+                .map(|p| (p.heading.clone(), p.text.as_str()))
+                .collect();
+            candidates.extend(doc.captions.iter().map(|c| (c.name(), c.text.as_str())));
+            if lexical_body && !query.trim().is_empty() {
+                let texts: Vec<&str> = candidates.iter().map(|(_, t)| *t).collect();
+                if let Some((i, distinct, highlights)) = self.text.best_text(query, &texts)? {
+                    if distinct > hit.matched.len() || within == Within::Fulltext {
+                        // The words found there join those of the abstract.
+                        for (a, b) in &highlights {
+                            let word = candidates[i].1[*a..*b].to_lowercase();
+                            if !hit.matched.contains(&word) {
+                                hit.matched.push(word);
+                            }
+                        }
+                        hit.passage = Some(PassageHit {
+                            section: candidates[i].0.clone(),
+                            text: candidates[i].1.to_string(),
+                            highlights,
+                        });
+                        continue;
+                    }
+                }
+            }
+            if let Some(p) = semantic_seq.and_then(|seq| pieces.get(seq as usize)) {
+                hit.passage = Some(PassageHit {
+                    section: p.heading.clone(),
+                    text: p.text.clone(),
+                    highlights: Vec::new(),
+                });
+            }
+        }
+        Ok(hits)
     }
 
     /// Papers nearest to a paper by meaning (the paper itself left out).
@@ -233,6 +422,7 @@ impl<'a> Searcher<'a> {
                 matched: Vec::new(),
                 snippet: String::new(),
                 highlights: Vec::new(),
+                passage: None,
             })
             .collect();
         self.complete(hits, "", &Filters::default(), limit)
@@ -333,6 +523,7 @@ fn from_lexical(rank: usize, h: &LexicalHit) -> SearchHit {
         matched: h.matched.clone(),
         snippet: h.snippet.clone(),
         highlights: h.highlights.clone(),
+        passage: None,
     }
 }
 
@@ -364,6 +555,7 @@ fn fuse(lexical: &[LexicalHit], semantic: &[(String, f32)], limit: usize) -> Vec
                     matched: Vec::new(),
                     snippet: String::new(),
                     highlights: Vec::new(),
+                    passage: None,
                 },
             };
             hit.score = score;

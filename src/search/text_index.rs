@@ -4,8 +4,8 @@
 //! crash between index and log never loses a change; a missing, corrupt or
 //! outdated index is rebuilt from the library, never trusted.
 
-use super::Filters;
 use super::documents::{self, IndexDoc};
+use super::{Filters, Within};
 use crate::library::{Library, LibraryError};
 use std::collections::HashSet;
 use std::ops::Bound;
@@ -20,7 +20,7 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::{Index, IndexReader, IndexWriter, Term};
 
 /// Bump when the schema changes: older indexes are rebuilt.
-const SCHEMA_VERSION: u32 = 4;
+const SCHEMA_VERSION: u32 = 5;
 /// The analyzer for prose: words, lowercased, English stop words dropped,
 /// English stems.
 const PROSE_ANALYZER: &str = "litradar_en";
@@ -63,6 +63,7 @@ struct Fields {
     tags: Field,
     tag_exact: Field,
     notes: Field,
+    body: Field,
     year: Field,
     reading: Field,
 }
@@ -85,12 +86,20 @@ fn schema() -> (Schema, Fields) {
         archives: b.add_text_field("archive", STRING),
         tags: b.add_text_field("tags", TEXT),
         tag_exact: b.add_text_field("tag", STRING),
-        notes: b.add_text_field("notes", stemmed),
+        notes: b.add_text_field("notes", stemmed.clone()),
+        body: b.add_text_field("body", stemmed),
         year: b.add_u64_field("year", INDEXED | FAST),
         reading: b.add_text_field("reading", STRING),
     };
     (b.build(), fields)
 }
+
+/// Byte ranges in a text.
+pub type Ranges = Vec<(usize, usize)>;
+
+/// The best-matching text: its index, its distinct query terms, the ranges
+/// of its matches.
+pub type BestText = (usize, usize, Ranges);
 
 /// One lexical hit.
 #[derive(Debug, Clone, PartialEq)]
@@ -211,7 +220,19 @@ impl TextIndex {
         filters: &Filters,
         limit: usize,
     ) -> Result<Vec<LexicalHit>, IndexError> {
-        let Some(full) = self.parse(query, filters)? else {
+        self.search_in(query, Within::All, filters, limit)
+    }
+
+    /// Like [`search`](Self::search), with the words looked for in titles
+    /// and abstracts, in the papers' own text (the `body` field), or both.
+    pub fn search_in(
+        &self,
+        query: &str,
+        within: Within,
+        filters: &Filters,
+        limit: usize,
+    ) -> Result<Vec<LexicalHit>, IndexError> {
+        let Some(full) = self.parse_in(query, within, filters)? else {
             return Ok(Vec::new());
         };
         let searcher = self.reader.searcher();
@@ -250,13 +271,78 @@ impl TextIndex {
             .collect())
     }
 
+    /// Which of `texts` the query's words match best: the index of the
+    /// one with the most distinct query terms (then the most matches), how
+    /// many distinct terms it has, and the byte ranges of the matches.
+    /// `None` when no text matches a term.
+    pub fn best_text(&self, query: &str, texts: &[&str]) -> Result<Option<BestText>, IndexError> {
+        let Some(parsed) = self.parse(query, &Filters::default())? else {
+            return Ok(None);
+        };
+        let terms = self.query_terms(&*parsed);
+        if terms.is_empty() {
+            return Ok(None);
+        }
+        let mut analyzer = self.index.tokenizer_for_field(self.fields.body)?;
+        // (index, distinct terms, matches, ranges)
+        let mut best: Option<(usize, usize, usize, Ranges)> = None;
+        for (i, text) in texts.iter().enumerate() {
+            let mut distinct: HashSet<&str> = HashSet::new();
+            let mut ranges = Vec::new();
+            let mut stream = analyzer.token_stream(text);
+            while let Some(token) = stream.next() {
+                if let Some(t) = terms.iter().find(|t| **t == token.text) {
+                    distinct.insert(t.as_str());
+                    ranges.push((token.offset_from, token.offset_to));
+                }
+            }
+            if distinct.is_empty() {
+                continue;
+            }
+            let better = best
+                .as_ref()
+                .is_none_or(|(_, d, n, _)| (distinct.len(), ranges.len()) > (*d, *n));
+            if better {
+                best = Some((i, distinct.len(), ranges.len(), ranges));
+            }
+        }
+        Ok(best.map(|(i, d, _, r)| (i, d, r)))
+    }
+
+    /// The analysed terms of a query's text fields.
+    fn query_terms(&self, query: &dyn Query) -> Vec<String> {
+        let f = self.fields;
+        let mut terms: Vec<String> = Vec::new();
+        query.query_terms(&mut |term, _| {
+            if let Some(text) = term.value().as_str() {
+                if ![f.categories, f.archives, f.tag_exact, f.reading, f.id].contains(&term.field())
+                    && !terms.iter().any(|t| t == text)
+                {
+                    terms.push(text.to_string());
+                }
+            }
+        });
+        terms
+    }
+
     /// The query with filters; `None` when nothing searchable is left.
     fn parse(&self, query: &str, filters: &Filters) -> Result<Option<Box<dyn Query>>, IndexError> {
+        self.parse_in(query, Within::All, filters)
+    }
+
+    fn parse_in(
+        &self,
+        query: &str,
+        within: Within,
+        filters: &Filters,
+    ) -> Result<Option<Box<dyn Query>>, IndexError> {
         let f = self.fields;
-        let parser = QueryParser::for_index(
-            &self.index,
-            vec![f.title, f.abstract_text, f.authors, f.tags, f.notes],
-        );
+        let fields = match within {
+            Within::Abstracts => vec![f.title, f.abstract_text, f.authors, f.tags, f.notes],
+            Within::Fulltext => vec![f.body],
+            Within::All => vec![f.title, f.abstract_text, f.authors, f.tags, f.notes, f.body],
+        };
+        let parser = QueryParser::for_index(&self.index, fields);
         // Half-typed syntax (an open quote while typing) falls back to the
         // plain words, so search-as-you-type never errors.
         let parsed = match parser.parse_query(query) {
@@ -503,6 +589,9 @@ fn to_document(doc: &IndexDoc, f: Fields) -> TantivyDocument {
         d.add_text(f.tag_exact, t.to_lowercase());
     }
     d.add_text(f.notes, &doc.notes);
+    if !doc.body.is_empty() {
+        d.add_text(f.body, &doc.body);
+    }
     if let Some(y) = doc.year {
         d.add_u64(f.year, y);
     }

@@ -191,6 +191,24 @@ pub struct CodeView {
     pub running: Option<String>,
 }
 
+/// What the Reading screen's text pane shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadingPane {
+    /// Pass 1: title, abstract, conclusion, captions.
+    Skim,
+    /// Pass 2: the method sections with their numbered equations.
+    Method,
+}
+
+/// The reading screen's text pane.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TextPane {
+    /// Chosen with `v`; by default the pane follows the current pass.
+    pub chosen: Option<ReadingPane>,
+    /// Lines scrolled.
+    pub scroll: u16,
+}
+
 mod keys;
 
 /// Lines of output kept in the pane.
@@ -211,6 +229,8 @@ pub struct App {
     pub reading: ReadingData,
     /// The queue cursor.
     pub queue_cursor: Cursor,
+    /// The reading screen's text pane.
+    pub text_pane: TextPane,
     /// The running timer, shown everywhere.
     pub timer: Option<Session>,
     /// The radar screen.
@@ -244,6 +264,7 @@ impl App {
             search: SearchView::default(),
             reading: ReadingData::default(),
             queue_cursor: Cursor::default(),
+            text_pane: TextPane::default(),
             timer: None,
             radar: RadarScreen::default(),
             fetch: FetchView::default(),
@@ -312,6 +333,23 @@ impl App {
         }
     }
 
+    /// The pane the Reading screen shows: the one chosen with `v`, else
+    /// the skim for pass 1 and the method from pass 2 on.
+    pub fn reading_pane(&self) -> ReadingPane {
+        if let Some(p) = self.text_pane.chosen {
+            return p;
+        }
+        let pass = self
+            .library
+            .detail
+            .as_ref()
+            .and_then(|d| crate::reading::current_pass(&d.passes));
+        match pass {
+            Some(crate::reading::Pass::Skim) | None => ReadingPane::Skim,
+            _ => ReadingPane::Method,
+        }
+    }
+
     /// Opens a paper in the library's detail pane.
     pub fn open_paper(&mut self, id: &str) -> Vec<Intent> {
         self.screen = Screen::Library;
@@ -337,7 +375,14 @@ impl App {
                 }
                 self.library.cursor.clamp(self.library.rows.len());
             }
-            Update::Paper(detail) => self.library.detail = Some(*detail),
+            Update::Paper(detail) => {
+                if self.library.detail.as_ref().map(|d| &d.record.paper.id)
+                    != Some(&detail.record.paper.id)
+                {
+                    self.text_pane.scroll = 0;
+                }
+                self.library.detail = Some(*detail);
+            }
             Update::Hits {
                 query,
                 mode: _,
@@ -397,6 +442,23 @@ impl App {
                 failed,
             } => {
                 let level = if failed { Level::Error } else { Level::Info };
+                // A PDF opened or a paper's text fetched: say so, show the text.
+                if let Some(id) = label.strip_prefix("text ") {
+                    self.message = Some((level, message));
+                    let shown = self
+                        .library
+                        .detail
+                        .as_ref()
+                        .map(|d| d.record.paper.id.as_str());
+                    return (shown == Some(id))
+                        .then(|| Intent::LoadPaper(id.to_string()))
+                        .into_iter()
+                        .collect();
+                }
+                if label.starts_with("pdf ") {
+                    self.message = Some((level, message));
+                    return Vec::new();
+                }
                 if label.starts_with("run") {
                     self.code.running = None;
                     self.code.output.push(format!("── {message}"));

@@ -10,9 +10,26 @@ use crate::radar::{Change, Movement};
 use crate::reading::{Budget, Pass, Passes, QueueItem, Session};
 use crate::search::{Mode, SearchHit};
 
+/// A paper's own text as the Reading screen shows it.
+#[derive(Debug, Clone)]
+pub struct TextView {
+    /// "v7 · from the pdf (pdftotext 22.12.0)".
+    pub origin: String,
+    /// Where the text came from.
+    pub source: crate::fulltext::Source,
+    /// Pass 1: title, abstract, conclusion, captions.
+    pub skim: crate::fulltext::skim::Skim,
+    /// Pass 2: the method sections (indices into `document.sections`).
+    pub method: Vec<usize>,
+    /// The document.
+    pub document: crate::fulltext::Document,
+}
+
 /// A paper opened in the detail pane.
 #[derive(Debug, Clone)]
 pub struct PaperDetail {
+    /// Its own text, when fetched.
+    pub text: Option<Box<TextView>>,
     /// The metadata.
     pub record: PaperRecord,
     /// Its passes.
@@ -205,6 +222,10 @@ pub enum Intent {
     LoadCode(String),
     /// Run an implementation in the background.
     RunImpl(i64),
+    /// Download a paper's PDF (once) and open it in the viewer, in the background.
+    OpenPdf(String),
+    /// Get a paper's text in the background.
+    FetchText(String),
     /// Cancel the running background job.
     Cancel,
 }

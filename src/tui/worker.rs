@@ -13,7 +13,9 @@ use crate::home::Home;
 use crate::impls::resolve::{resolve, source_root};
 use crate::library::{Library, RowFilter};
 use crate::reading::Status;
-use crate::search::{Filters, Mode, SearchHit, Searcher, Semantic, TextIndex, VectorIndex};
+use crate::search::{
+    Filters, Mode, PassageIndex, SearchHit, Searcher, Semantic, TextIndex, VectorIndex,
+};
 use std::cell::OnceCell;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -22,6 +24,7 @@ use std::time::{Duration, Instant};
 
 mod jobs;
 pub mod load;
+mod text_jobs;
 
 pub use load::{code, detail, radar, reading};
 
@@ -40,6 +43,8 @@ pub struct Setup {
     pub config: Config,
     /// `--device`, when given.
     pub device: Option<String>,
+    /// Requests to arXiv from every job of the app take turns on this.
+    pub pacer: crate::arxiv::Pacer,
 }
 
 /// Starts the worker; it stops when the intent sender is dropped.
@@ -62,6 +67,7 @@ struct SearchSide {
     lib: Library,
     index: Option<TextIndex>,
     vectors: Option<VectorIndex>,
+    passages: Option<PassageIndex>,
     stale: bool,
 }
 
@@ -76,12 +82,13 @@ fn serve(
         lib: Library::open(&db)?,
         index: None,
         vectors: None,
+        passages: None,
         stale: true,
     };
     let model: OnceCell<Option<Embedder>> = OnceCell::new();
     let mut seen_version = lib.data_version()?;
     let mut filter = RowFilter::default();
-    let mut job: Option<Arc<AtomicBool>> = None;
+    let mut jobs = Jobs::default();
     let mut last_check = Instant::now();
     loop {
         let wait = CHECK_EVERY.saturating_sub(last_check.elapsed());
@@ -105,7 +112,7 @@ fn serve(
                         &mut lib,
                         &mut search,
                         &model,
-                        &mut job,
+                        &mut jobs,
                         intent,
                         updates,
                     );
@@ -141,12 +148,56 @@ fn one_line(e: &anyhow::Error) -> String {
     crate::paper::fold_whitespace(&format!("{e:#}"))
 }
 
+/// The cancel flags of the background jobs, one per kind, so starting a
+/// fetch never takes away the means to stop a run.
+#[derive(Default)]
+struct Jobs {
+    flags: std::collections::HashMap<&'static str, Arc<AtomicBool>>,
+}
+
+impl Jobs {
+    /// A fresh flag for a job of `kind`.
+    fn start(&mut self, kind: &'static str) -> Arc<AtomicBool> {
+        let flag = Arc::new(AtomicBool::new(false));
+        self.flags.insert(kind, flag.clone());
+        flag
+    }
+
+    /// Raises every flag; true when there was any.
+    fn cancel_all(&mut self) -> bool {
+        let any = !self.flags.is_empty();
+        for (_, flag) in self.flags.drain() {
+            flag.store(true, Ordering::SeqCst);
+        }
+        any
+    }
+}
+
+/// After a paper is queued or timed: its text, in the background, when
+/// `[fulltext] auto` is on and it has none of its latest version.
+fn auto_text(setup: &Setup, lib: &Library, id: &str, jobs: &mut Jobs, updates: &Sender<Update>) {
+    if !setup.config.fulltext.auto {
+        return;
+    }
+    let Ok(record) = lib.find(id) else {
+        return;
+    };
+    if record.paper.version.is_none()
+        || lib.fulltext_version(&record.paper.id).ok().flatten() == record.paper.version
+    {
+        return;
+    }
+    let cancel = jobs.start("text");
+    let (setup, updates, id) = (setup.clone(), updates.clone(), record.paper.id);
+    std::thread::spawn(move || text_jobs::text_job(&setup, &id, &cancel, &updates));
+}
+
 fn handle(
     setup: &Setup,
     lib: &mut Library,
     search: &mut SearchSide,
     model: &OnceCell<Option<Embedder>>,
-    job: &mut Option<Arc<AtomicBool>>,
+    jobs: &mut Jobs,
     intent: Intent,
     updates: &Sender<Update>,
 ) -> anyhow::Result<()> {
@@ -185,6 +236,7 @@ fn handle(
             );
             send(updates, Update::Timer(lib.running_timer()?));
             reading_changed(lib, &id, updates)?;
+            auto_text(setup, lib, &id, jobs, updates);
         }
         Intent::StopTimer => {
             let session = lib.stop_timer(now)?;
@@ -222,6 +274,7 @@ fn handle(
                 updates,
                 Update::Reading(Box::new(reading(lib, &setup.config)?)),
             );
+            auto_text(setup, lib, &paper, jobs, updates);
         }
         Intent::EditNote(..) => {}
         Intent::LoadReading => {
@@ -241,16 +294,23 @@ fn handle(
             );
         }
         Intent::LoadCode(id) => send(updates, Update::Code(Box::new(code(lib, &id)?))),
+        Intent::OpenPdf(id) => {
+            let (setup, updates) = (setup.clone(), updates.clone());
+            std::thread::spawn(move || text_jobs::pdf_job(&setup, &id, &updates));
+        }
+        Intent::FetchText(id) => {
+            let cancel = jobs.start("text");
+            let (setup, updates) = (setup.clone(), updates.clone());
+            std::thread::spawn(move || text_jobs::text_job(&setup, &id, &cancel, &updates));
+        }
         Intent::Fetch(query) => {
             let query = SearchQuery::parse(&query)?;
-            let cancel = Arc::new(AtomicBool::new(false));
-            *job = Some(cancel.clone());
+            let cancel = jobs.start("fetch");
             let (setup, updates) = (setup.clone(), updates.clone());
             std::thread::spawn(move || jobs::fetch_job(&setup, &query, &cancel, &updates));
         }
         Intent::SyncWatches => {
-            let cancel = Arc::new(AtomicBool::new(false));
-            *job = Some(cancel.clone());
+            let cancel = jobs.start("fetch");
             let (setup, updates) = (setup.clone(), updates.clone());
             std::thread::spawn(move || jobs::sync_job(&setup, &cancel, &updates));
         }
@@ -270,21 +330,20 @@ fn handle(
                     return Ok(());
                 }
             };
-            let cancel = Arc::new(AtomicBool::new(false));
-            *job = Some(cancel.clone());
+            let cancel = jobs.start("run");
             let (db, updates) = (setup.home.database(), updates.clone());
             std::thread::spawn(move || jobs::run_job(&db, imp, runnable, &cancel, &updates));
         }
-        Intent::Cancel => match job.take() {
-            Some(flag) => {
-                flag.store(true, Ordering::SeqCst);
+        Intent::Cancel => {
+            if jobs.cancel_all() {
                 send(updates, Update::Message(Level::Info, "Stopping…".into()));
+            } else {
+                send(
+                    updates,
+                    Update::Message(Level::Info, "Nothing is running.".into()),
+                );
             }
-            None => send(
-                updates,
-                Update::Message(Level::Info, "Nothing is running.".into()),
-            ),
-        },
+        }
     }
     Ok(())
 }
@@ -347,6 +406,7 @@ fn prepare<'m>(
 ) -> anyhow::Result<Option<&'m Embedder>> {
     if search.stale {
         search.vectors = None;
+        search.passages = None;
     }
     ensure_index(setup, search)?;
     search.stale = false;
@@ -358,6 +418,7 @@ fn prepare<'m>(
     if let (Some(m), None) = (embedder, &search.vectors) {
         let v = search.lib.load_vectors(m.name())?;
         search.vectors = Some(VectorIndex::new(v.ids, v.data, v.dim));
+        search.passages = PassageIndex::load(&search.lib, m.name())?;
     }
     Ok(embedder)
 }
@@ -374,7 +435,11 @@ fn with_searcher<T>(
         .as_ref()
         .ok_or_else(|| anyhow::anyhow!("the full-text index is not open"))?;
     let semantic = match (embedder, search.vectors.take()) {
-        (Some(model), Some(vectors)) => Some(Semantic { model, vectors }),
+        (Some(model), Some(vectors)) => Some(Semantic {
+            model,
+            vectors,
+            passages: search.passages.take(),
+        }),
         (_, vectors) => {
             search.vectors = vectors;
             None
@@ -383,6 +448,7 @@ fn with_searcher<T>(
     let result = f(&Searcher::new(&search.lib, index, semantic.as_ref()));
     if let Some(s) = semantic {
         search.vectors = Some(s.vectors);
+        search.passages = s.passages;
     }
     Ok(result)
 }

@@ -62,6 +62,7 @@ fn the_worker_answers_runs_cancels_and_notices_other_writers() {
             home: home.clone(),
             config,
             device: Some("cpu".into()),
+            pacer: crate::arxiv::Pacer::new(),
         },
         intent_rx,
         update_tx,

@@ -5,6 +5,7 @@ mod support;
 
 mod demo;
 mod fetch;
+mod fulltext;
 mod impls;
 mod library;
 mod radar;

@@ -41,6 +41,8 @@ pub enum Reply {
     Raw(u16, Vec<(String, String)>, Vec<u8>),
     /// A recorded response from tests/fixtures/arxiv with HTTP 200.
     Fixture(&'static str),
+    /// A real paper's file from tests/fixtures/fulltext with HTTP 200.
+    File(&'static str),
 }
 
 type Handler = dyn Fn(&Request, usize) -> Reply + Send + Sync;
@@ -86,6 +88,11 @@ impl MockArxiv {
     /// The query endpoint to give litradar.
     pub fn url(&self) -> String {
         format!("http://{}/api/query", self.addr)
+    }
+
+    /// The file server's base (for /pdf, /e-print, /html).
+    pub fn base(&self) -> String {
+        format!("http://{}", self.addr)
     }
 
     /// Every request so far.
@@ -150,12 +157,21 @@ fn serve(stream: TcpStream, log: &Mutex<Vec<Request>>, handler: &Handler) {
         Reply::Body(status, body) => (status, Vec::new(), body.into_bytes()),
         Reply::Raw(status, extra, body) => (status, extra, body),
         Reply::Fixture(name) => (200, Vec::new(), fixture(name).into_bytes()),
+        Reply::File(name) => match std::fs::read(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/fulltext")
+                .join(name),
+        ) {
+            Ok(bytes) => (200, Vec::new(), bytes),
+            Err(e) => (500, Vec::new(), format!("{name}: {e}").into_bytes()),
+        },
     };
     let reason = match status {
         200 => "OK",
         400 => "Bad Request",
         206 => "Partial Content",
         404 => "Not Found",
+        500 => "Internal Server Error",
         429 => "Too Many Requests",
         503 => "Service Unavailable",
         _ => "Status",
@@ -247,6 +263,10 @@ pub fn feed_with(header_of: &str, total: u64, entries: &[String]) -> String {
 pub struct Home {
     pub dir: tempfile::TempDir,
     pub arxiv_url: Option<String>,
+    /// arxiv.org's stand-in for PDFs, e-prints and HTML.
+    pub files_url: Option<String>,
+    /// Background full-text fetches after queueing and timing.
+    pub fulltext_auto: bool,
     pub delay_ms: u64,
 }
 
@@ -255,6 +275,8 @@ impl Home {
         Home {
             dir: tempfile::tempdir().expect("temp home"),
             arxiv_url: None,
+            files_url: None,
+            fulltext_auto: false,
             delay_ms: 5,
         }
     }
@@ -323,6 +345,16 @@ impl Home {
                 self.arxiv_url
                     .as_deref()
                     .unwrap_or("http://127.0.0.1:9/api/query"),
+            )
+            .env(
+                "LITRADAR_ARXIV_FILES_URL",
+                self.files_url.as_deref().unwrap_or("http://127.0.0.1:9"),
+            )
+            // Queueing a paper would fetch its text in the background: on
+            // only where a test asks for it.
+            .env(
+                "LITRADAR_FULLTEXT_AUTO",
+                if self.fulltext_auto { "1" } else { "0" },
             )
             .env_remove("NO_COLOR")
             .env_remove("VISUAL")

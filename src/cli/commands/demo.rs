@@ -144,5 +144,6 @@ pub fn open_app(ctx: &super::Context, home: &crate::home::Home) -> anyhow::Resul
         home: home.clone(),
         config,
         device: ctx.options.device.clone(),
+        pacer: crate::arxiv::Pacer::new(),
     })
 }

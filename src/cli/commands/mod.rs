@@ -5,6 +5,7 @@ pub mod config;
 pub mod demo;
 pub mod embed;
 pub mod fetch;
+pub mod fulltext;
 pub mod impls;
 pub mod papers;
 pub mod radar;

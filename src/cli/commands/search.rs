@@ -2,10 +2,12 @@
 
 use super::embed::{after_ingest, load, model_ref};
 use super::{Context, Session, open, print_json};
-use crate::cli::args::{EvalArgs, RelatedArgs, SearchArgs, SearchMode};
+use crate::cli::args::{EvalArgs, RelatedArgs, SearchArgs, SearchIn, SearchMode};
 use crate::cli::output::{Bar, Style, cut, width};
 use crate::embed::Embedder;
-use crate::search::{Filters, Mode, SearchHit, Searcher, Semantic, TextIndex, eval as beir};
+use crate::search::{
+    Filters, Mode, SearchHit, Searcher, Semantic, TextIndex, Within, eval as beir,
+};
 use std::io::Write;
 
 /// Meta key shared with the embedding hint: say once that meaning is off.
@@ -57,11 +59,6 @@ pub fn search(ctx: &Context, args: SearchArgs) -> anyhow::Result<()> {
         s.lib.set_meta(HINT_SHOWN, "1")?;
     }
     let index = open_index(ctx, &s)?;
-    let semantic = match &model {
-        Some(m) => Some(Semantic::load(&s.lib, m)?),
-        None => None,
-    };
-    let searcher = Searcher::new(&s.lib, &index, semantic.as_ref());
     let filters = Filters {
         category: args.category,
         tag: args.tag,
@@ -69,7 +66,30 @@ pub fn search(ctx: &Context, args: SearchArgs) -> anyhow::Result<()> {
         to_year: args.to_year,
         reading: args.reading,
     };
-    let hits = searcher.search(&args.query, wanted, &filters, args.limit)?;
+    let within = match args.within {
+        SearchIn::Abstracts => Within::Abstracts,
+        SearchIn::Fulltext => Within::Fulltext,
+        SearchIn::All => Within::All,
+    };
+    if let Some(m) = &model {
+        // Passages of texts fetched by another process get vectors now.
+        if !ctx.options.no_embed
+            && within != Within::Abstracts
+            && s.config.embed.auto
+            && !s.lib.pending_passages(m.name())?.is_empty()
+        {
+            let bar = Bar::new("passages");
+            let r = crate::fulltext::job::embed_passages(&mut s.lib, m, s.config.embed.batch, &bar);
+            bar.finish();
+            r?;
+        }
+    }
+    let semantic = match &model {
+        Some(m) => Some(Semantic::load(&s.lib, m)?),
+        None => None,
+    };
+    let searcher = Searcher::new(&s.lib, &index, semantic.as_ref());
+    let hits = searcher.search_in(&args.query, wanted, within, &filters, args.limit)?;
     print_hits(&s, &hits, args.json)
 }
 
@@ -114,6 +134,11 @@ fn print_hits(s: &Session, hits: &[SearchHit], json: bool) -> anyhow::Result<()>
                 "matched": h.matched,
                 "snippet": h.snippet,
                 "highlights": h.highlights.iter().map(|(a, b)| [a, b]).collect::<Vec<_>>(),
+                "passage": h.passage.as_ref().map(|p| serde_json::json!({
+                    "section": p.section,
+                    "text": p.text,
+                    "highlights": p.highlights.iter().map(|(a, b)| [a, b]).collect::<Vec<_>>(),
+                })),
             }));
         }
         return print_json(&items);
@@ -158,7 +183,17 @@ fn print_hits(s: &Session, hits: &[SearchHit], json: bool) -> anyhow::Result<()>
             why.push(format!("[{}]", record.tags.join(", ")));
         }
         writeln!(out, "    {}", style.dim(&why.join(" · ")))?;
-        if !h.snippet.is_empty() {
+        if let Some(p) = &h.passage {
+            let (excerpt, ranges) = p.excerpt(260);
+            let text = format!(
+                "{} {}",
+                style.mark(&format!("matched in §{}:", p.section)),
+                highlight(&excerpt, &ranges, style)
+            );
+            for line in crate::cli::output::wrap(&text, cols.saturating_sub(4).max(40)).lines() {
+                writeln!(out, "    {line}")?;
+            }
+        } else if !h.snippet.is_empty() {
             let text = highlight(&h.snippet, &h.highlights, style);
             for line in crate::cli::output::wrap(&text, cols.saturating_sub(4).max(40)).lines() {
                 writeln!(out, "    {line}")?;

@@ -50,17 +50,30 @@ fn a_latexml_page_as_arxiv_serves_it() {
         .filter_map(|s| s.number.as_deref())
         .collect();
     assert_eq!(appendices, ["A", "B", "C"]);
-    assert!(doc.sections.iter().any(|s| s.title() == "3.1.2 Evaluation" && s.level == 3));
-    assert!(doc
-        .sections
-        .iter()
-        .any(|s| s.kind == SectionKind::Back && s.heading == "Acknowledgments"));
+    assert!(
+        doc.sections
+            .iter()
+            .any(|s| s.title() == "3.1.2 Evaluation" && s.level == 3)
+    );
+    assert!(
+        doc.sections
+            .iter()
+            .any(|s| s.kind == SectionKind::Back && s.heading == "Acknowledgments")
+    );
     // Captions: the paper's figures and tables, not the panels.
     assert_eq!(doc.captions.len(), 83);
-    let figures = doc.captions.iter().filter(|c| c.kind == CaptionKind::Figure).count();
+    let figures = doc
+        .captions
+        .iter()
+        .filter(|c| c.kind == CaptionKind::Figure)
+        .count();
     assert_eq!(figures, 36);
     assert_eq!(doc.captions[0].number.as_deref(), Some("1"));
-    assert!(doc.captions[0].text.starts_with("Models can describe a learned behavioral policy"));
+    assert!(
+        doc.captions[0]
+            .text
+            .starts_with("Models can describe a learned behavioral policy")
+    );
     assert_eq!(doc.captions[1].kind, CaptionKind::Table);
     assert_eq!(doc.references.len(), 48);
     assert!(doc.references[0].starts_with("AI@Meta. Llama 3 model card."));
@@ -72,7 +85,10 @@ fn a_latexml_page_as_arxiv_serves_it() {
     assert!(text.contains('$'));
     let c = conclusion(&doc).expect("conclusion");
     assert_eq!(c.heading, "8 Conclusion");
-    assert!(c.text.starts_with("Our research demonstrates that language models"));
+    assert!(
+        c.text
+            .starts_with("Our research demonstrates that language models")
+    );
 }
 
 /// A page shaped like LaTeXML's output for equations (numbered, an
@@ -100,7 +116,11 @@ fn equations_theorems_and_lists() {
     assert_eq!(doc.equations.len(), 3);
     let e = &doc.equations;
     assert_eq!(
-        (e[0].latex.as_str(), e[0].number.as_deref(), e[0].label.as_deref()),
+        (
+            e[0].latex.as_str(),
+            e[0].number.as_deref(),
+            e[0].label.as_deref()
+        ),
         ("f(x)=\\|x\\|^{2}", Some("1"), Some("S1.E1"))
     );
     assert_eq!(e[1].latex, "a =b+c \\\\ \\text{s.t.} c\\geq 0");

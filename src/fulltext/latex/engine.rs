@@ -187,10 +187,7 @@ impl Engine {
 
     /// The next token without taking it, no expansion.
     pub fn peek_raw(&self) -> Option<&Token> {
-        self.frames
-            .iter()
-            .rev()
-            .find_map(|f| f.tokens.get(f.pos))
+        self.frames.iter().rev().find_map(|f| f.tokens.get(f.pos))
     }
 
     /// Skips spaces (not paragraph breaks).
@@ -281,7 +278,10 @@ impl Engine {
                 return Some(t);
             };
             match &**name {
-                "newcommand" | "renewcommand" | "providecommand" | "DeclareRobustCommand"
+                "newcommand"
+                | "renewcommand"
+                | "providecommand"
+                | "DeclareRobustCommand"
                 | "newcommandx" => {
                     let provide = &**name == "providecommand";
                     self.define_command(provide);
@@ -574,8 +574,14 @@ mod tests {
 
     #[test]
     fn author_macros_expand_with_arguments_and_defaults() {
-        assert_eq!(expand("\\newcommand{\\ours}{SciFact}\\ours{} rocks"), "SciFact{} rocks");
-        assert_eq!(expand("\\newcommand\\pair[2]{(#1, #2)}\\pair{a}b"), "(a, b)");
+        assert_eq!(
+            expand("\\newcommand{\\ours}{SciFact}\\ours{} rocks"),
+            "SciFact{} rocks"
+        );
+        assert_eq!(
+            expand("\\newcommand\\pair[2]{(#1, #2)}\\pair{a}b"),
+            "(a, b)"
+        );
         assert_eq!(
             expand("\\newcommand{\\v}[2][x]{#1_#2}\\v{1} \\v[y]{2}"),
             "x_1 y_2"

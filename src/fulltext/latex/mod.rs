@@ -207,8 +207,9 @@ impl Flattener<'_> {
                         .tree
                         .resolve(&format!("{}.bbl", self.main_stem), &self.base, &here, "")
                         .or_else(|| {
-                            file.split(',')
-                                .find_map(|f| self.tree.resolve(f.trim(), &self.base, &here, ".bbl"))
+                            file.split(',').find_map(|f| {
+                                self.tree.resolve(f.trim(), &self.base, &here, ".bbl")
+                            })
                         });
                     if let Some(text) = bbl.and_then(|b| self.tree.files.get(&b)) {
                         self.bibliography_done = true;
@@ -368,9 +369,11 @@ fn main_file(tree: &Tree) -> Result<String, LatexError> {
     let decoy = |p: &str| {
         let name = p.rsplit('/').next().unwrap_or(p).to_lowercase();
         name.starts_with('_')
-            || ["old", "backup", "bak", "copy", "orig", "draft", "template", "sample"]
-                .iter()
-                .any(|w| name.contains(w))
+            || [
+                "old", "backup", "bak", "copy", "orig", "draft", "template", "sample",
+            ]
+            .iter()
+            .any(|w| name.contains(w))
     };
     let size = |p: &str| -> usize {
         let mut f = Flattener {

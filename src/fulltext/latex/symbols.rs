@@ -56,27 +56,136 @@ pub fn symbol(name: &str) -> Option<&'static str> {
         "\\" | "newline" | "linebreak" | "break" | "," | ";" | ":" | " " | "quad" | "qquad"
         | "enspace" | "thinspace" | "enskip" | "hfill" | "hfil" | "cr" | "tabularnewline"
         | "par" => " ",
-        "-" | "/" | "!" | "@" | "xspace" | "unskip" | "ignorespaces" | "nobreak"
-        | "allowbreak" | "relax" | "protect" | "leavevmode" | "null" | "today" | "footnotemark"
-        | "maketitle" | "noindent" | "indent" | "centering" | "raggedright" | "raggedleft"
-        | "small" | "footnotesize" | "scriptsize" | "tiny" | "large" | "Large" | "LARGE"
-        | "huge" | "Huge" | "normalsize" | "bfseries" | "itshape" | "scshape" | "ttfamily"
-        | "rmfamily" | "sffamily" | "mdseries" | "upshape" | "slshape" | "normalfont" | "bf"
-        | "it" | "sc" | "tt" | "rm" | "sf" | "sl" | "em" | "boldmath" | "unboldmath"
-        | "newpage" | "clearpage" | "cleardoublepage" | "pagebreak" | "nopagebreak"
-        | "smallskip" | "medskip" | "bigskip" | "tableofcontents" | "listoffigures"
-        | "listoftables" | "hline" | "toprule" | "midrule" | "bottomrule" | "cline"
-        | "sloppy" | "fussy" | "frenchspacing" | "onecolumn" | "twocolumn" | "vfill" | "vfil"
-        | "hss" | "vss" | "selectfont" | "flushleft" | "flushright" | "center" | "strut"
-        | "nonumber" | "notag" | "displaystyle" | "textstyle" | "appendixpage" | "and"
-        | "printbibliography" | "balance" | "IEEEpeerreviewmaketitle" | "acknowledgments"
-        | "fi" | "else" | "makeatletter" | "makeatother" | "phantomsection"
-        | "FloatBarrier" | "endinput" | "frontmatter" | "mainmatter" | "backmatter"
-        | "normalcolor" | "ECCVSubNumber" | "textwidth" | "linewidth" | "columnwidth"
-        | "textheight" | "hsize" | "vsize" | "baselineskip" | "parindent" | "parskip"
-        | "tabcolsep" | "arraystretch" | "paperwidth" | "columnsep" | "fill" | "expandafter"
-        | "noexpand" | "endcsname" | "string" | "begingroup" | "endgroup" | "bgroup"
-        | "egroup" | "hrule" | "vrule" | "hrulefill" | "dotfill" | "offinterlineskip" => "",
+        "-"
+        | "/"
+        | "!"
+        | "@"
+        | "xspace"
+        | "unskip"
+        | "ignorespaces"
+        | "nobreak"
+        | "allowbreak"
+        | "relax"
+        | "protect"
+        | "leavevmode"
+        | "null"
+        | "today"
+        | "footnotemark"
+        | "maketitle"
+        | "noindent"
+        | "indent"
+        | "centering"
+        | "raggedright"
+        | "raggedleft"
+        | "small"
+        | "footnotesize"
+        | "scriptsize"
+        | "tiny"
+        | "large"
+        | "Large"
+        | "LARGE"
+        | "huge"
+        | "Huge"
+        | "normalsize"
+        | "bfseries"
+        | "itshape"
+        | "scshape"
+        | "ttfamily"
+        | "rmfamily"
+        | "sffamily"
+        | "mdseries"
+        | "upshape"
+        | "slshape"
+        | "normalfont"
+        | "bf"
+        | "it"
+        | "sc"
+        | "tt"
+        | "rm"
+        | "sf"
+        | "sl"
+        | "em"
+        | "boldmath"
+        | "unboldmath"
+        | "newpage"
+        | "clearpage"
+        | "cleardoublepage"
+        | "pagebreak"
+        | "nopagebreak"
+        | "smallskip"
+        | "medskip"
+        | "bigskip"
+        | "tableofcontents"
+        | "listoffigures"
+        | "listoftables"
+        | "hline"
+        | "toprule"
+        | "midrule"
+        | "bottomrule"
+        | "cline"
+        | "sloppy"
+        | "fussy"
+        | "frenchspacing"
+        | "onecolumn"
+        | "twocolumn"
+        | "vfill"
+        | "vfil"
+        | "hss"
+        | "vss"
+        | "selectfont"
+        | "flushleft"
+        | "flushright"
+        | "center"
+        | "strut"
+        | "nonumber"
+        | "notag"
+        | "displaystyle"
+        | "textstyle"
+        | "appendixpage"
+        | "and"
+        | "printbibliography"
+        | "balance"
+        | "IEEEpeerreviewmaketitle"
+        | "acknowledgments"
+        | "fi"
+        | "else"
+        | "makeatletter"
+        | "makeatother"
+        | "phantomsection"
+        | "FloatBarrier"
+        | "endinput"
+        | "frontmatter"
+        | "mainmatter"
+        | "backmatter"
+        | "normalcolor"
+        | "ECCVSubNumber"
+        | "textwidth"
+        | "linewidth"
+        | "columnwidth"
+        | "textheight"
+        | "hsize"
+        | "vsize"
+        | "baselineskip"
+        | "parindent"
+        | "parskip"
+        | "tabcolsep"
+        | "arraystretch"
+        | "paperwidth"
+        | "columnsep"
+        | "fill"
+        | "expandafter"
+        | "noexpand"
+        | "endcsname"
+        | "string"
+        | "begingroup"
+        | "endgroup"
+        | "bgroup"
+        | "egroup"
+        | "hrule"
+        | "vrule"
+        | "hrulefill"
+        | "dotfill"
+        | "offinterlineskip" => "",
         _ => return None,
     })
 }
@@ -85,7 +194,20 @@ pub fn symbol(name: &str) -> Option<&'static str> {
 pub fn is_accent(name: &str) -> bool {
     matches!(
         name,
-        "'" | "`" | "^" | "\"" | "~" | "=" | "." | "v" | "u" | "H" | "c" | "k" | "r" | "d" | "b"
+        "'" | "`"
+            | "^"
+            | "\""
+            | "~"
+            | "="
+            | "."
+            | "v"
+            | "u"
+            | "H"
+            | "c"
+            | "k"
+            | "r"
+            | "d"
+            | "b"
             | "t"
     )
 }
@@ -144,18 +266,59 @@ pub fn is_text_wrapper(name: &str) -> bool {
 /// arguments read, mandatory arguments read).
 pub fn dropped_with_args(name: &str) -> Option<(bool, usize)> {
     Some(match name {
-        "vspace" | "hspace" | "label" | "color" | "pagestyle" | "thispagestyle"
-        | "bibliographystyle" | "pagenumbering" | "linespread" | "input" | "include"
-        | "includeonly" | "nocite" | "hypersetup" | "graphicspath" | "definecolor"
-        | "keywords" | "pacs" | "footnotetext" | "thanks" | "email" | "affiliation"
-        | "address" | "institute" | "date" | "author" | "orcid" | "affil" | "icmlauthor"
-        | "icmlaffiliation" | "icmlcorrespondingauthor" | "icmlkeywords" | "acmConference"
-        | "acmBooktitle" | "acmDOI" | "acmISBN" | "acmYear" | "copyrightyear" | "setcopyright"
-        | "ccsdesc" | "vskip" | "pdfbookmark" | "addcontentsline" | "enlargethispage"
-        | "pageref" | "special" | "AtBeginDocument" | "markboth" | "markright"
-        | "bibliography" | "addbibresource" | "urlstyle" | "captionsetup" => {
-            (true, if name == "definecolor" { 3 } else { 1 })
-        }
+        "vspace"
+        | "hspace"
+        | "label"
+        | "color"
+        | "pagestyle"
+        | "thispagestyle"
+        | "bibliographystyle"
+        | "pagenumbering"
+        | "linespread"
+        | "input"
+        | "include"
+        | "includeonly"
+        | "nocite"
+        | "hypersetup"
+        | "graphicspath"
+        | "definecolor"
+        | "keywords"
+        | "pacs"
+        | "footnotetext"
+        | "thanks"
+        | "email"
+        | "affiliation"
+        | "address"
+        | "institute"
+        | "date"
+        | "author"
+        | "orcid"
+        | "affil"
+        | "icmlauthor"
+        | "icmlaffiliation"
+        | "icmlcorrespondingauthor"
+        | "icmlkeywords"
+        | "acmConference"
+        | "acmBooktitle"
+        | "acmDOI"
+        | "acmISBN"
+        | "acmYear"
+        | "copyrightyear"
+        | "setcopyright"
+        | "ccsdesc"
+        | "vskip"
+        | "pdfbookmark"
+        | "addcontentsline"
+        | "enlargethispage"
+        | "pageref"
+        | "special"
+        | "AtBeginDocument"
+        | "markboth"
+        | "markright"
+        | "bibliography"
+        | "addbibresource"
+        | "urlstyle"
+        | "captionsetup" => (true, if name == "definecolor" { 3 } else { 1 }),
         "includegraphics" | "usepackage" | "RequirePackage" | "documentclass" | "epsfig"
         | "psfig" | "epsfbox" | "resizebox" | "scalebox" | "rotatebox" | "subfloat"
         | "subcaption" | "subcaptionbox" | "footnote" | "icmlsetsymbol" | "setlist" => (
@@ -167,21 +330,76 @@ pub fn dropped_with_args(name: &str) -> Option<(bool, usize)> {
             },
         ),
         "setlength" | "addtolength" | "setcounter" | "addtocounter" | "newcounter"
-        | "setcitestyle" | "newlength" | "settowidth" => (false, if name == "newlength" { 1 } else { 2 }),
+        | "setcitestyle" | "newlength" | "settowidth" => {
+            (false, if name == "newlength" { 1 } else { 2 })
+        }
         _ => return None,
     })
 }
 
 /// Commands the walker handles itself (beyond the tables above).
 const WALKER_COMMANDS: &[&str] = &[
-    "begin", "end", "part", "chapter", "section", "subsection", "subsubsection", "paragraph",
-    "subparagraph", "appendix", "title", "icmltitle", "abstract", "caption", "captionof", "item",
-    "bibitem", "newblock", "ref", "eqref", "autoref", "cref", "Cref", "nameref", "vref", "url",
-    "nolinkurl", "path", "href", "textcolor", "colorbox", "foreignlanguage", "fcolorbox",
-    "numberwithin", "verb", "(", ")", "[", "]", "iffalse", "iftrue", "ensuremath", "hskip", "kern",
-    "acks", "cite", "citep", "citet", "citealt", "citealp", "citeauthor", "citeyear", "parencite",
-    "textcite", "autocite", "footcite", "csname", "thebibliography", "endthebibliography",
-    "maketitle", "thanks",
+    "begin",
+    "end",
+    "part",
+    "chapter",
+    "section",
+    "subsection",
+    "subsubsection",
+    "paragraph",
+    "subparagraph",
+    "appendix",
+    "title",
+    "icmltitle",
+    "abstract",
+    "caption",
+    "captionof",
+    "item",
+    "bibitem",
+    "newblock",
+    "ref",
+    "eqref",
+    "autoref",
+    "cref",
+    "Cref",
+    "nameref",
+    "vref",
+    "url",
+    "nolinkurl",
+    "path",
+    "href",
+    "textcolor",
+    "colorbox",
+    "foreignlanguage",
+    "fcolorbox",
+    "numberwithin",
+    "verb",
+    "(",
+    ")",
+    "[",
+    "]",
+    "iffalse",
+    "iftrue",
+    "ensuremath",
+    "hskip",
+    "kern",
+    "acks",
+    "cite",
+    "citep",
+    "citet",
+    "citealt",
+    "citealp",
+    "citeauthor",
+    "citeyear",
+    "parencite",
+    "textcite",
+    "autocite",
+    "footcite",
+    "csname",
+    "thebibliography",
+    "endthebibliography",
+    "maketitle",
+    "thanks",
 ];
 
 /// Whether the walker gives `name` its meaning. A package's own style file

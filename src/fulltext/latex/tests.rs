@@ -46,7 +46,10 @@ fn scifact_multi_file_eprint() {
         Some("Fact or Fiction: Verifying Scientific Claims")
     );
     let abs = doc.abstract_text.as_deref().expect("abstract");
-    assert!(abs.starts_with("We introduce scientific claim verification"), "{abs}");
+    assert!(
+        abs.starts_with("We introduce scientific claim verification"),
+        "{abs}"
+    );
     // The author's macros are expanded: \ours is SciFact, \xspace spaces it.
     assert!(abs.contains("we construct SciFact, a dataset"), "{abs}");
     let h = headings(doc);
@@ -73,15 +76,31 @@ fn scifact_multi_file_eprint() {
         .filter(|s| s.kind == SectionKind::Appendix)
         .collect();
     assert_eq!(appendix[0].title(), "A Model implementation details");
-    assert!(appendix.iter().any(|s| s.title() == "D Annotation interfaces and guidelines"));
+    assert!(
+        appendix
+            .iter()
+            .any(|s| s.title() == "D Annotation interfaces and guidelines")
+    );
     // Decoy files contribute nothing.
     let all: String = doc.sections.iter().map(|s| s.text()).collect();
     assert!(!all.contains("\\ours") && !all.contains("\\sysname"));
     // Captions from figure and table environments, in both folders.
-    let figures = doc.captions.iter().filter(|c| c.kind == CaptionKind::Figure).count();
-    let tables = doc.captions.iter().filter(|c| c.kind == CaptionKind::Table).count();
+    let figures = doc
+        .captions
+        .iter()
+        .filter(|c| c.kind == CaptionKind::Figure)
+        .count();
+    let tables = doc
+        .captions
+        .iter()
+        .filter(|c| c.kind == CaptionKind::Table)
+        .count();
     assert_eq!((figures, tables), (7, 8));
-    assert!(doc.captions[0].text.starts_with("A SciFact claim refuted by evidence"));
+    assert!(
+        doc.captions[0]
+            .text
+            .starts_with("A SciFact claim refuted by evidence")
+    );
     // The .bbl gives the references and natbib citations read as printed.
     assert_eq!(doc.references.len(), 36);
     assert!(all.contains("(Lo et al., 2020)"), "citations resolved");
@@ -89,7 +108,10 @@ fn scifact_multi_file_eprint() {
     assert!(all.contains("As illustrated in Figure 1,"));
     let c = conclusion(doc).expect("conclusion");
     assert_eq!(c.heading, "8 Conclusion");
-    assert!(c.text.starts_with("Claim verification allows us to trace the sources"));
+    assert!(
+        c.text
+            .starts_with("Claim verification allows us to trace the sources")
+    );
 }
 
 #[test]
@@ -100,8 +122,14 @@ fn single_gzipped_tex_with_bold_abstract_and_equations() {
     let x = extract(&files("upload4.gz")).expect("document");
     let doc = &x.document;
     let abs = doc.abstract_text.as_deref().expect("abstract");
-    assert!(abs.starts_with("Pseudo-supersymmetric solutions of minimal $N=2$, $D=4$"), "{abs}");
-    assert!(abs.ends_with("propagating in the Nariai cosmology."), "{abs}");
+    assert!(
+        abs.starts_with("Pseudo-supersymmetric solutions of minimal $N=2$, $D=4$"),
+        "{abs}"
+    );
+    assert!(
+        abs.ends_with("propagating in the Nariai cosmology."),
+        "{abs}"
+    );
     let h = headings(doc);
     assert_eq!(h[0], "1 Introduction");
     assert!(h.contains(&"6 Conclusions".to_string()));
@@ -119,7 +147,11 @@ fn single_gzipped_tex_with_bold_abstract_and_equations() {
     assert!(!kse.latex.contains("\\label"));
     // The author's \def\a{\alpha} is expanded inside math.
     assert!(doc.equations.iter().all(|e| !e.latex.contains("\\bea")));
-    let unnumbered = doc.equations.iter().find(|e| e.latex.starts_with("S=\\int")).expect("S");
+    let unnumbered = doc
+        .equations
+        .iter()
+        .find(|e| e.latex.starts_with("S=\\int"))
+        .expect("S");
     assert_eq!(unnumbered.number, None, "equation* is not numbered");
     assert_eq!(conclusion(doc).expect("c").heading, "6 Conclusions");
     assert_eq!(doc.references.len(), 19);
@@ -132,18 +164,38 @@ fn inputs_are_followed_relative_and_without_extension_and_cycles_refused() {
             "paper/main.tex",
             "\\documentclass{article}\n\\begin{document}\n\\input{sections/intro}\n% \\input{sections/unused}\n\\include{sections/method.tex}\n\\input sections/loop\n\\input{missing}\n\\end{document}\n",
         ),
-        ("paper/sections/intro.tex", "\\section{Intro}\nHello from the introduction.\n"),
+        (
+            "paper/sections/intro.tex",
+            "\\section{Intro}\nHello from the introduction.\n",
+        ),
         ("paper/sections/unused.tex", "\\section{Unused}\nNever.\n"),
-        ("paper/sections/method.tex", "\\section{Method}\nWe do things.\n"),
-        ("paper/sections/loop.tex", "\\section{Loop}\nAgain \\input{sections/loop}.\n"),
+        (
+            "paper/sections/method.tex",
+            "\\section{Method}\nWe do things.\n",
+        ),
+        (
+            "paper/sections/loop.tex",
+            "\\section{Loop}\nAgain \\input{sections/loop}.\n",
+        ),
         ("paper/._main.tex", "\u{0}\u{5}junk"),
-        ("paper/_old-main.tex", "\\documentclass{article}\\begin{document}\\section{Old}\\end{document}"),
+        (
+            "paper/_old-main.tex",
+            "\\documentclass{article}\\begin{document}\\section{Old}\\end{document}",
+        ),
     ]);
     let x = extract(&files).expect("document");
     assert_eq!(x.main, "paper/main.tex");
     assert_eq!(headings(&x.document), ["1 Intro", "2 Method", "3 Loop"]);
-    assert!(x.warnings.iter().any(|w| w.contains("include itself")), "{:?}", x.warnings);
-    assert!(x.warnings.iter().any(|w| w.contains("missing")), "{:?}", x.warnings);
+    assert!(
+        x.warnings.iter().any(|w| w.contains("include itself")),
+        "{:?}",
+        x.warnings
+    );
+    assert!(
+        x.warnings.iter().any(|w| w.contains("missing")),
+        "{:?}",
+        x.warnings
+    );
 }
 
 #[test]
@@ -175,23 +227,44 @@ fn abstract_forms_and_floats() {
     assert_eq!(doc.sections.len(), 1);
     assert_eq!(doc.captions.len(), 2);
     assert_eq!(
-        (doc.captions[0].kind, doc.captions[0].number.as_deref(), doc.captions[0].text.as_str()),
+        (
+            doc.captions[0].kind,
+            doc.captions[0].number.as_deref(),
+            doc.captions[0].text.as_str()
+        ),
         (CaptionKind::Figure, Some("1"), "A figure.")
     );
     assert_eq!(doc.captions[1].kind, CaptionKind::Table);
     let eq = &doc.equations[0];
-    assert_eq!(eq.number.as_deref(), Some("1–2"), "two numbered rows of three");
+    assert_eq!(
+        eq.number.as_deref(),
+        Some("1–2"),
+        "two numbered rows of three"
+    );
     assert_eq!(eq.label.as_deref(), Some("eq:x"));
     assert_eq!(eq.latex, "a&=b\\\\c&=d\\\\e&=f");
-    assert!(doc.sections[0].paragraphs.iter().any(|p| p.contains("See Figure 1 and Eq. (1).")));
+    assert!(
+        doc.sections[0]
+            .paragraphs
+            .iter()
+            .any(|p| p.contains("See Figure 1 and Eq. (1)."))
+    );
     // Text inside the float is not a paragraph.
-    assert!(doc.sections[0].paragraphs.iter().all(|p| !p.contains("a b")));
+    assert!(
+        doc.sections[0]
+            .paragraphs
+            .iter()
+            .all(|p| !p.contains("a b"))
+    );
 }
 
 #[test]
 fn no_main_file_and_no_text_are_errors() {
     let none = source(&[("a.tex", "hello"), ("b.tex", "world")]);
     assert_eq!(extract(&none).map(|_| ()), Err(LatexError::NoMainFile));
-    let empty = source(&[("a.tex", "\\documentclass{article}\\begin{document}\\end{document}")]);
+    let empty = source(&[(
+        "a.tex",
+        "\\documentclass{article}\\begin{document}\\end{document}",
+    )]);
     assert_eq!(extract(&empty).map(|_| ()), Err(LatexError::Empty));
 }

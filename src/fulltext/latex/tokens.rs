@@ -153,7 +153,8 @@ pub fn detokenize(tokens: &[Token]) -> String {
                 out.push('\\');
                 out.push_str(name);
                 let word = name.chars().next().is_some_and(is_letter);
-                let letter_follows = matches!(tokens.get(i + 1), Some(Token::Char(c)) if is_letter(*c));
+                let letter_follows =
+                    matches!(tokens.get(i + 1), Some(Token::Char(c)) if is_letter(*c));
                 if word && letter_follows {
                     out.push(' ');
                 }
@@ -201,7 +202,14 @@ mod tests {
         // A control word before a blank line still ends the paragraph.
         assert_eq!(
             tokenize("\\maketitle\n\nText"),
-            vec![Token::cs("maketitle"), Token::Par, Token::Char('T'), Token::Char('e'), Token::Char('x'), Token::Char('t')]
+            vec![
+                Token::cs("maketitle"),
+                Token::Par,
+                Token::Char('T'),
+                Token::Char('e'),
+                Token::Char('x'),
+                Token::Char('t')
+            ]
         );
     }
 

@@ -295,9 +295,15 @@ impl Walker {
             }
             AbstractForm::Pending | AbstractForm::Collecting => {
                 let lower = text.to_lowercase();
-                if ["keywords", "key words", "index terms", "pacs", "ccs concepts"]
-                    .iter()
-                    .any(|k| lower.starts_with(k))
+                if [
+                    "keywords",
+                    "key words",
+                    "index terms",
+                    "pacs",
+                    "ccs concepts",
+                ]
+                .iter()
+                .any(|k| lower.starts_with(k))
                 {
                     self.abstract_form = AbstractForm::None;
                     return true;
@@ -526,8 +532,10 @@ impl Walker {
         if is_accent(name) {
             let arg = self.engine.arg_raw();
             let inner = detokenize(&arg);
-            let decoded =
-                crate::formats::latex::decode(&format!("\\{name}{{{inner}}}"), crate::formats::latex::Decode::Full);
+            let decoded = crate::formats::latex::decode(
+                &format!("\\{name}{{{inner}}}"),
+                crate::formats::latex::Decode::Full,
+            );
             return self.emit(&decoded);
         }
         if is_text_wrapper(name) {
@@ -606,7 +614,10 @@ impl Walker {
                 };
                 self.emit(&format!("{REF_OPEN}{style}{key}{REF_CLOSE}"));
             }
-            n if n.starts_with("cite") || n.starts_with("Cite") || matches!(n, "parencite" | "textcite" | "autocite" | "footcite") => {
+            n if n.starts_with("cite")
+                || n.starts_with("Cite")
+                || matches!(n, "parencite" | "textcite" | "autocite" | "footcite") =>
+            {
                 self.cite(n)
             }
             "url" | "nolinkurl" | "path" => {
@@ -771,9 +782,7 @@ impl Walker {
             | "displaymath" | "dmath" | "dgroup" | "IEEEeqnarray" | "darray" | "mathpar"
             | "empheq" => self.display_math(&name, false),
             "math" => self.inline_math(&["end"]),
-            "itemize" | "compactitem" | "inparaitem" | "todolist" => {
-                self.list(ListKind::Bullets)
-            }
+            "itemize" | "compactitem" | "inparaitem" | "todolist" => self.list(ListKind::Bullets),
             "enumerate" | "compactenum" | "inparaenum" | "steps" => self.list(ListKind::Numbers),
             "description" | "compactdesc" | "labeling" => self.list(ListKind::Terms),
             "thebibliography" => {
@@ -919,18 +928,12 @@ impl Walker {
         let mut depth = 0usize;
         while let Some(t) = self.engine.next_raw() {
             match t.name() {
-                Some("begin") => {
-                    if self.engine.arg_text() == name {
-                        depth += 1;
+                Some("begin") if self.engine.arg_text() == name => depth += 1,
+                Some("end") if self.engine.arg_text() == name => {
+                    if depth == 0 {
+                        return;
                     }
-                }
-                Some("end") => {
-                    if self.engine.arg_text() == name {
-                        if depth == 0 {
-                            return;
-                        }
-                        depth -= 1;
-                    }
+                    depth -= 1;
                 }
                 _ => {}
             }
@@ -949,11 +952,14 @@ impl Walker {
                 CaptionKind::Figure
             })
         } else {
-            self.envs.iter().rev().find_map(|e| match e {
-                Env::Float(k) => Some(*k),
-                _ => None,
-            })
-            .flatten()
+            self.envs
+                .iter()
+                .rev()
+                .find_map(|e| match e {
+                    Env::Float(k) => Some(*k),
+                    _ => None,
+                })
+                .flatten()
         };
         self.engine.optional_raw();
         let arg = self.engine.arg_raw();
@@ -1277,7 +1283,10 @@ impl Walker {
             "citealp" => 'n',
             _ => 'p',
         };
-        let note = second.or(first).map(|t| self.render(t)).filter(|n| !n.is_empty());
+        let note = second
+            .or(first)
+            .map(|t| self.render(t))
+            .filter(|n| !n.is_empty());
         let note = note.map(|n| format!(", {n}")).unwrap_or_default();
         self.emit(&format!("{CITE_OPEN}{style}{keys}{CITE_CLOSE}{note}"));
     }
@@ -1427,7 +1436,11 @@ fn resolve(
     while let Some(start) = rest.find([REF_OPEN, CITE_OPEN]) {
         out.push_str(&rest[..start]);
         let open = rest[start..].chars().next().unwrap_or(REF_OPEN);
-        let close = if open == REF_OPEN { REF_CLOSE } else { CITE_CLOSE };
+        let close = if open == REF_OPEN {
+            REF_CLOSE
+        } else {
+            CITE_CLOSE
+        };
         let body_start = start + open.len_utf8();
         let Some(len) = rest[body_start..].find(close) else {
             out.push_str(&rest[body_start..]);
@@ -1466,7 +1479,11 @@ fn citation(
     numbers: &HashMap<String, String>,
     years: &HashMap<String, (String, String)>,
 ) -> String {
-    let keys: Vec<&str> = keys.split(',').map(str::trim).filter(|k| !k.is_empty()).collect();
+    let keys: Vec<&str> = keys
+        .split(',')
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+        .collect();
     if keys.is_empty() {
         return String::new();
     }

@@ -40,10 +40,7 @@ impl Line {
 
     /// The line's height: its tallest word's (0 without geometry).
     pub fn height(&self) -> f32 {
-        self.words
-            .iter()
-            .map(|w| w.y1 - w.y0)
-            .fold(0.0, f32::max)
+        self.words.iter().map(|w| w.y1 - w.y0).fold(0.0, f32::max)
     }
 
     /// Top of the line.
@@ -118,11 +115,7 @@ pub fn from_bbox(xhtml: &str) -> Layout {
     let mut block: Option<Block> = None;
     let mut line: Option<Line> = None;
     let mut word: Option<Word> = None;
-    loop {
-        let event = match reader.read_event() {
-            Ok(e) => e,
-            Err(_) => break,
-        };
+    while let Ok(event) = reader.read_event() {
         match event {
             Event::Start(start) => match start.local_name().as_ref() {
                 "page" => layout.pages.push((

@@ -63,9 +63,7 @@ pub enum PdfError {
     #[error("the PDF has no text layer (a scanned paper?)")]
     NoText,
     /// Nothing can read PDFs here.
-    #[error(
-        "no PDF reader: install poppler-utils (pdftotext) or run litradar from its own binary"
-    )]
+    #[error("no PDF reader: install poppler-utils (pdftotext) or run litradar from its own binary")]
     NoReader,
 }
 
@@ -87,7 +85,7 @@ impl PdfTools {
             "" | "none" | "off" => None,
             p => find_program(p),
         };
-        let pdftotext_version = pdftotext.as_deref().map(|p| version_of(p));
+        let pdftotext_version = pdftotext.as_deref().map(version_of);
         let fallback = std::env::current_exe().ok().filter(|exe| {
             exe.file_stem()
                 .and_then(|s| s.to_str())
@@ -105,7 +103,9 @@ impl PdfTools {
     pub fn describe(&self) -> String {
         match (&self.pdftotext_version, &self.fallback) {
             (Some(v), _) => v.clone(),
-            (None, Some(_)) => "pdf-extract (built in; install poppler-utils for better text)".into(),
+            (None, Some(_)) => {
+                "pdf-extract (built in; install poppler-utils for better text)".into()
+            }
             (None, None) => "none".into(),
         }
     }
@@ -137,7 +137,10 @@ fn version_of(program: &Path) -> String {
         .unwrap_or_default();
     text.lines()
         .find_map(|l| l.strip_prefix("pdftotext version "))
-        .map_or_else(|| "pdftotext".to_string(), |v| format!("pdftotext {}", v.trim()))
+        .map_or_else(
+            || "pdftotext".to_string(),
+            |v| format!("pdftotext {}", v.trim()),
+        )
 }
 
 /// What a finished child printed.
@@ -186,8 +189,9 @@ fn run(cmd: &mut Command, timeout: Duration) -> Result<Captured, RunError> {
     let out_thread = std::thread::spawn(move || {
         stdout.map_or((Vec::new(), false), |s| read_limited(s, MAX_OUTPUT))
     });
-    let err_thread =
-        std::thread::spawn(move || stderr.map_or((Vec::new(), false), |s| read_limited(s, 1 << 20)));
+    let err_thread = std::thread::spawn(move || {
+        stderr.map_or((Vec::new(), false), |s| read_limited(s, 1 << 20))
+    });
     let deadline = Instant::now() + timeout;
     let status = loop {
         match child.try_wait() {
@@ -255,7 +259,9 @@ pub fn extract_file(path: &Path, tools: &PdfTools) -> Result<Extracted, PdfError
             .clone()
             .unwrap_or_else(|| "pdftotext".into());
         let mut cmd = Command::new(pdftotext);
-        cmd.args(["-q", "-enc", "UTF-8", "-bbox-layout"]).arg(path).arg("-");
+        cmd.args(["-enc", "UTF-8", "-bbox-layout"])
+            .arg(path)
+            .arg("-");
         let out = run_checked(&mut cmd, tools.timeout, &reader)?;
         let xhtml = String::from_utf8_lossy(&out);
         let layout = layout::from_bbox(&xhtml);
@@ -324,6 +330,14 @@ fn finish(layout: &layout::Layout, extractor: String) -> Result<Extracted, PdfEr
 /// The built-in extractor, for `litradar pdf-text FILE` (run as a child by
 /// [`extract_file`]): the text of each page, pages separated by form feeds.
 pub fn builtin_text(bytes: &[u8]) -> Result<String, String> {
-    let pages = pdf_extract::extract_text_from_mem_by_pages(bytes).map_err(|e| e.to_string())?;
-    Ok(pages.join("\u{c}"))
+    // The reader can panic on odd files; in this child that is one error line.
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let result = std::panic::catch_unwind(|| pdf_extract::extract_text_from_mem_by_pages(bytes));
+    std::panic::set_hook(previous);
+    match result {
+        Ok(Ok(pages)) => Ok(pages.join("\u{c}")),
+        Ok(Err(e)) => Err(crate::paper::fold_whitespace(&e.to_string())),
+        Err(_) => Err("the built-in PDF reader gave up on this file".into()),
+    }
 }

@@ -34,7 +34,10 @@ impl Unit {
     }
 
     fn words(&self) -> usize {
-        self.lines.iter().map(|l| l.split_whitespace().count()).sum()
+        self.lines
+            .iter()
+            .map(|l| l.split_whitespace().count())
+            .sum()
     }
 }
 
@@ -70,7 +73,10 @@ fn unit(block: &Block, layout: &Layout) -> Unit {
 /// arXiv's vertical stamp: "arXiv:1706.03762v7 [cs.CL] 2 Aug 2023".
 fn is_arxiv_stamp(text: &str) -> bool {
     let t = text.trim();
-    t.starts_with("arXiv:") && t.contains('[') && t.contains(']') && t.split_whitespace().count() <= 8
+    t.starts_with("arXiv:")
+        && t.contains('[')
+        && t.contains(']')
+        && t.split_whitespace().count() <= 8
 }
 
 /// "3", "3.1", "3.2.1.", "IV.", "A", "B.2": a heading's number alone.
@@ -79,7 +85,9 @@ fn is_number_token(text: &str) -> bool {
     if t.is_empty() || t.len() > 8 {
         return false;
     }
-    let arabic = t.split('.').all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()));
+    let arabic = t
+        .split('.')
+        .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()));
     let roman = t.chars().all(|c| "IVXL".contains(c));
     let letter = {
         let mut parts = t.split('.');
@@ -142,7 +150,13 @@ fn join_numbers(units: &mut Vec<Unit>, geometry: bool) {
 fn drop_furniture(units: &mut Vec<Unit>, pages: usize, geometry: bool) {
     let key = |t: &str| -> String {
         t.chars()
-            .map(|c| if c.is_ascii_digit() { '#' } else { c.to_ascii_lowercase() })
+            .map(|c| {
+                if c.is_ascii_digit() {
+                    '#'
+                } else {
+                    c.to_ascii_lowercase()
+                }
+            })
             .collect()
     };
     let mut seen: HashMap<String, HashSet<usize>> = HashMap::new();
@@ -158,9 +172,7 @@ fn drop_furniture(units: &mut Vec<Unit>, pages: usize, geometry: bool) {
             return false;
         }
         let t = text.trim();
-        let at_edge = !geometry
-            || u.top < u.page_height * 0.1
-            || u.top > u.page_height * 0.88;
+        let at_edge = !geometry || u.top < u.page_height * 0.1 || u.top > u.page_height * 0.88;
         if at_edge && t.len() <= 12 && !t.is_empty() {
             let bare = t
                 .trim_start_matches("Page")
@@ -236,7 +248,9 @@ fn candidate(text: &str) -> Option<Candidate> {
     let title_ok = |t: &str| {
         let t = t.trim();
         !t.is_empty()
-            && t.chars().next().is_some_and(|c| c.is_uppercase() || c == '[' || c == '(')
+            && t.chars()
+                .next()
+                .is_some_and(|c| c.is_uppercase() || c == '[' || c == '(')
             && t.chars().filter(|c| c.is_alphabetic()).count() >= 2
             && !t.ends_with(',')
             && !t.ends_with(';')
@@ -248,7 +262,11 @@ fn candidate(text: &str) -> Option<Candidate> {
             let title = words[2..].join(" ");
             return Some(Candidate {
                 number: Some(letter.to_string()),
-                title: if title.is_empty() { "Appendix".into() } else { title },
+                title: if title.is_empty() {
+                    "Appendix".into()
+                } else {
+                    title
+                },
             });
         }
     }
@@ -346,9 +364,8 @@ impl Sequence {
             Some(p) => n == p + 1 || n == p + 2,
         };
         // Roman numerals first: "I." opens a paper numbered I, II, III.
-        let roman = roman_value(parts[0]).filter(|_| {
-            parts.len() == 1 && !self.appendix && self.style != Some(Style::Arabic)
-        });
+        let roman = roman_value(parts[0])
+            .filter(|_| parts.len() == 1 && !self.appendix && self.style != Some(Style::Arabic));
         if let Some(r) = roman {
             let ok = follows(self.path.first(), r) || (self.path.is_empty() && r == 1);
             if !ok {
@@ -453,8 +470,8 @@ const HYPHEN_PREFIXES: &[&str] = &[
 const SUFFIXES: &[&str] = &[
     "ing", "ings", "ed", "ent", "ents", "tion", "tions", "sion", "sions", "ment", "ments", "ness",
     "able", "ible", "ity", "ities", "ies", "ly", "er", "ers", "al", "ally", "ive", "ous", "ence",
-    "ance", "ism", "ist", "ists", "ize", "ized", "izes", "ise", "ised", "ary", "ory", "ful", "less",
-    "ure", "ures", "ate", "ated", "ates", "est", "ic", "ical", "ics", "age", "ages",
+    "ance", "ism", "ist", "ists", "ize", "ized", "izes", "ise", "ised", "ary", "ory", "ful",
+    "less", "ure", "ures", "ate", "ated", "ates", "est", "ic", "ical", "ics", "age", "ages",
 ];
 
 /// Joins `line` to `next` (the line after it), repairing a word split by
@@ -474,21 +491,19 @@ fn join_lines(text: &mut String, next: &str, vocab: &HashSet<String>) {
         text.push_str(next);
         return;
     }
-    let head_start = text
-        .rfind(char::is_whitespace)
-        .map_or(0, |i| i + 1);
-    let head = text[head_start..]
-        .trim_end_matches(['-', '‐'])
-        .to_string();
+    let head_start = text.rfind(char::is_whitespace).map_or(0, |i| i + 1);
+    let head = text[head_start..].trim_end_matches(['-', '‐']).to_string();
     let (tail, after) = match next.find(char::is_whitespace) {
         Some(i) => (&next[..i], &next[i..]),
         None => (next, ""),
     };
     let letters_before = head.chars().last().is_some_and(|c| c.is_alphabetic());
     let tail_word = tail.trim_end_matches(|c: char| !c.is_alphanumeric());
-    let keep = if !letters_before || tail.is_empty() {
-        true
-    } else if tail.contains('-') || tail.chars().next().is_some_and(|c| c.is_uppercase()) {
+    let keep = if !letters_before
+        || tail.is_empty()
+        || tail.contains('-')
+        || tail.chars().next().is_some_and(|c| c.is_uppercase())
+    {
         true
     } else {
         let head_word: String = head
@@ -556,7 +571,9 @@ fn is_equation_line(u: &Unit) -> bool {
                 .all(|c| c.is_ascii_digit() || c == '.')
         });
     (u.lines.len() <= 3 && numbered && (t.contains('=') || t.len() <= 6))
-        || (u.lines.len() == 1 && t.contains('=') && prose_words(t) * 3 < t.split_whitespace().count())
+        || (u.lines.len() == 1
+            && t.contains('=')
+            && prose_words(t) * 3 < t.split_whitespace().count())
 }
 
 /// Reference entries in a block: split where a line starts "[12]" or "12.".
@@ -564,8 +581,9 @@ fn reference_entries(u: &Unit, vocab: &HashSet<String>) -> Vec<String> {
     let starts_entry = |l: &str| {
         let l = l.trim_start();
         (l.starts_with('[') && l[1..].find(']').is_some_and(|e| e > 0 && e < 8))
-            || l.split_once(". ")
-                .is_some_and(|(n, _)| !n.is_empty() && n.len() <= 3 && n.chars().all(|c| c.is_ascii_digit()))
+            || l.split_once(". ").is_some_and(|(n, _)| {
+                !n.is_empty() && n.len() <= 3 && n.chars().all(|c| c.is_ascii_digit())
+            })
     };
     let marked = u.lines.iter().filter(|l| starts_entry(l)).count();
     let mut out = Vec::new();
@@ -664,10 +682,8 @@ fn build(units: &[Unit], geometry: bool, all_body: bool) -> Document {
         let small = geometry && body > 0.0 && u.height < body * 0.92;
         // Headings.
         if let Some(c) = (u.lines.len() <= 3).then(|| candidate(&text)).flatten() {
-            let set_apart = !geometry
-                || u.height >= body * 1.04
-                || is_caps(&c.title)
-                || u.lines.len() == 1;
+            let set_apart =
+                !geometry || u.height >= body * 1.04 || is_caps(&c.title) || u.lines.len() == 1;
             let big_enough = !geometry || u.height >= body * 0.85;
             let level = match &c.number {
                 Some(n) if set_apart && big_enough => {
@@ -713,11 +729,10 @@ fn build(units: &[Unit], geometry: bool, all_body: bool) -> Document {
                 if let Some(s) = section.take() {
                     doc.sections.push(s);
                 }
-                let lettered = c
-                    .number
-                    .as_deref()
-                    .is_some_and(|n| n.chars().next().is_some_and(|ch| ch.is_ascii_uppercase()))
-                    && seq.appendix;
+                let lettered =
+                    c.number.as_deref().is_some_and(|n| {
+                        n.chars().next().is_some_and(|ch| ch.is_ascii_uppercase())
+                    }) && seq.appendix;
                 let kind = if role == HeadingRole::Back {
                     SectionKind::Back
                 } else if appendix || lettered {
@@ -832,7 +847,11 @@ fn build(units: &[Unit], geometry: bool, all_body: bool) -> Document {
             continue;
         }
         // Labels in figures and cells of tables: short lines, no sentence.
-        let mut per_line: Vec<usize> = u.lines.iter().map(|l| l.split_whitespace().count()).collect();
+        let mut per_line: Vec<usize> = u
+            .lines
+            .iter()
+            .map(|l| l.split_whitespace().count())
+            .collect();
         per_line.sort_unstable();
         let median = per_line.get(per_line.len() / 2).copied().unwrap_or(0);
         let sentence_end = text.trim_end().ends_with(['.', '!', '?', ':', ';']);
@@ -840,11 +859,7 @@ fn build(units: &[Unit], geometry: bool, all_body: bool) -> Document {
             continue;
         }
         // A venue or copyright line at the foot of a page, in smaller type.
-        if geometry
-            && u.lines.len() == 1
-            && u.top > u.page_height * 0.9
-            && u.height < body * 0.97
-        {
+        if geometry && u.lines.len() == 1 && u.top > u.page_height * 0.9 && u.height < body * 0.97 {
             continue;
         }
         let para = paragraph(&u.lines, &vocab);
@@ -855,8 +870,7 @@ fn build(units: &[Unit], geometry: bool, all_body: bool) -> Document {
         let Some(current) = section.as_mut() else {
             continue;
         };
-        let continues = open_paragraph
-            && para.chars().next().is_some_and(|c| c.is_lowercase());
+        let continues = open_paragraph && para.chars().next().is_some_and(|c| c.is_lowercase());
         match current.paragraphs.last_mut() {
             Some(last) if continues => {
                 let mut joined = last.clone();
@@ -923,7 +937,9 @@ fn title(units: &[Unit], geometry: bool) -> Option<String> {
             .filter(|u| u.top < u.page_height * 0.5 && u.lines.len() <= 4 && u.words() >= 2)
             .max_by(|a, b| a.height.total_cmp(&b.height))
     } else {
-        first_page.iter().find(|u| u.words() >= 2 && u.words() <= 30)
+        first_page
+            .iter()
+            .find(|u| u.words() >= 2 && u.words() <= 30)
     }?;
     let t = fold(&pick.text());
     (!t.is_empty()).then_some(t)

@@ -16,7 +16,8 @@ fn library_with(ids: &[&str]) -> Library {
             })
         })
         .collect();
-    lib.upsert(&papers, "arxiv", Merge::Refresh).expect("papers");
+    lib.upsert(&papers, "arxiv", Merge::Refresh)
+        .expect("papers");
     lib
 }
 
@@ -73,8 +74,15 @@ fn a_document_round_trips_with_its_attempts() {
         attempt(Source::Pdf, Outcome::Skipped, "not needed (latex served)"),
     ];
     let doc = document();
-    lib.store_fulltext("2101.00001", 2, Source::Latex, "litradar latex", &doc, &attempts)
-        .expect("store");
+    lib.store_fulltext(
+        "2101.00001",
+        2,
+        Source::Latex,
+        "litradar latex",
+        &doc,
+        &attempts,
+    )
+    .expect("store");
     let stored = lib.fulltext("2101.00001").expect("read").expect("text");
     assert_eq!(stored.document, doc);
     assert_eq!((stored.version, stored.source), (2, Source::Latex));
@@ -85,19 +93,34 @@ fn a_document_round_trips_with_its_attempts() {
     let row = &status[0];
     let summary = row.text.as_ref().expect("summary");
     assert_eq!(
-        (summary.sections, summary.captions, summary.equations, summary.references),
+        (
+            summary.sections,
+            summary.captions,
+            summary.equations,
+            summary.references
+        ),
         (2, 1, 1, 1)
     );
     assert_eq!(
-        row.attempts.iter().map(|(a, _)| a.outcome).collect::<Vec<_>>(),
+        row.attempts
+            .iter()
+            .map(|(a, _)| a.outcome)
+            .collect::<Vec<_>>(),
         [Outcome::Missing, Outcome::Served, Outcome::Skipped]
     );
     // Storing the same version again replaces it whole.
     let mut shorter = doc.clone();
     shorter.sections.truncate(1);
     shorter.captions.clear();
-    lib.store_fulltext("2101.00001", 2, Source::Pdf, "pdftotext", &shorter, &attempts[..1])
-        .expect("replace");
+    lib.store_fulltext(
+        "2101.00001",
+        2,
+        Source::Pdf,
+        "pdftotext",
+        &shorter,
+        &attempts[..1],
+    )
+    .expect("replace");
     let again = lib.fulltext("2101.00001").expect("read").expect("text");
     assert_eq!(again.document, shorter);
     assert_eq!(again.source, Source::Pdf);
@@ -108,13 +131,23 @@ fn a_document_round_trips_with_its_attempts() {
     lib.record_attempts(
         "2101.00002",
         2,
-        &[attempt(Source::Pdf, Outcome::Failed, "pdftotext could not read the PDF")],
+        &[attempt(
+            Source::Pdf,
+            Outcome::Failed,
+            "pdftotext could not read the PDF",
+        )],
     )
     .expect("attempts");
     let status = lib.fulltext_status().expect("status");
-    let failed = status.iter().find(|r| r.paper_id == "2101.00002").expect("row");
+    let failed = status
+        .iter()
+        .find(|r| r.paper_id == "2101.00002")
+        .expect("row");
     assert!(failed.text.is_none());
-    assert_eq!(failed.attempts[0].0.reason, "pdftotext could not read the PDF");
+    assert_eq!(
+        failed.attempts[0].0.reason,
+        "pdftotext could not read the PDF"
+    );
 }
 
 #[test]
@@ -131,7 +164,10 @@ fn passages_are_pending_until_embedded_and_go_with_their_paper() {
     lib.store_passage_embeddings("m", &items).expect("store");
     assert!(lib.pending_passages("m").expect("pending").is_empty());
     let v = lib.load_passage_vectors("m").expect("vectors");
-    assert_eq!((v.ids.as_slice(), v.seqs.as_slice(), v.dim), (&["2101.00001".to_string()][..], &[0][..], 2));
+    assert_eq!(
+        (v.ids.as_slice(), v.seqs.as_slice(), v.dim),
+        (&["2101.00001".to_string()][..], &[0][..], 2)
+    );
     assert_eq!(lib.passage_embedding_count("m").expect("count"), 1);
     // A changed text makes its passage pending again.
     let mut changed = document();
@@ -160,7 +196,11 @@ fn a_failed_write_leaves_the_old_text() {
     assert!(err.is_err());
     let rows: u32 = lib
         .conn()
-        .query_row("SELECT count(*) FROM fulltext_sections WHERE paper_id = '2199.99999'", [], |r| r.get(0))
+        .query_row(
+            "SELECT count(*) FROM fulltext_sections WHERE paper_id = '2199.99999'",
+            [],
+            |r| r.get(0),
+        )
         .expect("count");
     assert_eq!(rows, 0);
     assert!(lib.fulltext("2101.00001").expect("read").is_some());

@@ -106,6 +106,15 @@ impl App {
             KeyCode::Char('x') if self.fetch.running.is_some() || self.code.running.is_some() => {
                 return vec![Intent::Cancel];
             }
+            KeyCode::Char('o') => {
+                return match self.current_paper() {
+                    Some(id) => {
+                        self.message = Some((Level::Info, format!("Opening the PDF of {id}…")));
+                        vec![Intent::OpenPdf(id)]
+                    }
+                    None => Vec::new(),
+                };
+            }
             _ => {}
         }
         match self.screen {
@@ -304,6 +313,47 @@ impl App {
     }
 
     fn on_reading_key(&mut self, key: KeyEvent) -> Vec<Intent> {
+        let paper = self
+            .library
+            .detail
+            .as_ref()
+            .map(|d| d.record.paper.id.clone());
+        match key.code {
+            KeyCode::Char('v') => {
+                self.text_pane.chosen = Some(match self.reading_pane() {
+                    super::ReadingPane::Skim => super::ReadingPane::Method,
+                    super::ReadingPane::Method => super::ReadingPane::Skim,
+                });
+                self.text_pane.scroll = 0;
+                return Vec::new();
+            }
+            KeyCode::Char('J') => {
+                self.text_pane.scroll = self.text_pane.scroll.saturating_add(3);
+                return Vec::new();
+            }
+            KeyCode::Char('K') => {
+                self.text_pane.scroll = self.text_pane.scroll.saturating_sub(3);
+                return Vec::new();
+            }
+            KeyCode::Char(' ') => {
+                self.text_pane.scroll = self.text_pane.scroll.saturating_add(15);
+                return Vec::new();
+            }
+            KeyCode::Char('b') => {
+                self.text_pane.scroll = self.text_pane.scroll.saturating_sub(15);
+                return Vec::new();
+            }
+            KeyCode::Char('f') => {
+                return match paper {
+                    Some(id) => {
+                        self.message = Some((Level::Info, format!("Getting the text of {id}…")));
+                        vec![Intent::FetchText(id)]
+                    }
+                    None => Vec::new(),
+                };
+            }
+            _ => {}
+        }
         match key.code {
             KeyCode::Enter => match self.reading.queue.get(self.queue_cursor.selected) {
                 Some(q) => {
@@ -580,6 +630,19 @@ impl App {
                 }
             },
             "cancel" => vec![Intent::Cancel],
+            "pdf" => self
+                .current_paper()
+                .map(Intent::OpenPdf)
+                .into_iter()
+                .collect(),
+            "text" => match if rest.is_empty() {
+                self.current_paper()
+            } else {
+                Some(rest.to_string())
+            } {
+                Some(id) => vec![Intent::FetchText(id)],
+                None => Vec::new(),
+            },
             other => {
                 self.message = Some((
                     Level::Error,

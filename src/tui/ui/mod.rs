@@ -5,6 +5,7 @@
 mod jobs;
 mod papers;
 mod radar;
+mod reading;
 
 use super::app::{App, Prompt, Screen};
 use super::state::Level;
@@ -101,7 +102,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     match app.screen {
         Screen::Library => papers::library(frame, body, app, theme),
         Screen::Search => papers::search(frame, body, app, theme),
-        Screen::Reading => papers::reading(frame, body, app, theme),
+        Screen::Reading => reading::reading(frame, body, app, theme),
         Screen::Radar => radar::radar(frame, body, app, theme),
         Screen::Fetch => jobs::fetch(frame, body, app, theme),
         Screen::Code => jobs::code(frame, body, app, theme),
@@ -234,21 +235,35 @@ pub const KEYS: &[(&str, &str)] = &[
     ("Tab", "switch pane (list / detail; query / results)"),
     ("j k ↓ ↑", "move; PgDn PgUp page; g G first / last"),
     ("Enter", "open the paper (or blip's paper, run a link)"),
-    ("q Esc", "back; q on the library quits"),
-    ("/", "search as you type; Shift-Tab or Ctrl-T mode"),
-    ("m", "results: words / meaning / hybrid"),
+    (
+        "q Esc ?",
+        "back (q quits on the library); this help; Ctrl-C quits",
+    ),
+    (
+        "/ m",
+        "search as you type; m or Shift-Tab: words / meaning / hybrid",
+    ),
     ("r", "papers related to the current one"),
     ("s f F", "library: sort; filter; clear the filter"),
     ("Q", "put the paper in the reading queue"),
-    ("t", "start / stop the reading timer"),
+    (
+        "t o",
+        "reading timer on / off; open the PDF (downloaded once)",
+    ),
+    (
+        "v f J K",
+        "reading: skim / method; get the text; scroll (Space b page)",
+    ),
     ("d", "mark the current pass done (radar: diff)"),
     ("e", "edit the current pass's note in $EDITOR"),
     ("[ ] h l", "radar: older / newer edition"),
     ("n w", "fetch: an arXiv query; sync watches"),
     ("c R", "code: open a paper's links; run one"),
     ("x", "cancel the running fetch or run"),
-    (":", "search Q · show ID · fetch Q · sync · radar M · run N"),
-    ("?", "this help; Ctrl-C quits from anywhere"),
+    (
+        ":",
+        "search Q · show ID · fetch Q · sync · radar M · run N · text",
+    ),
 ];
 
 fn draw_help(frame: &mut Frame, area: Rect, theme: Theme) {

@@ -1,4 +1,4 @@
-//! The library list and detail, search results, and the reading screen.
+//! The library list and detail, and search results.
 
 use super::{Theme, fit, pass_marks, window};
 use crate::impls::ledger;
@@ -280,7 +280,7 @@ pub fn search(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     frame.render_widget(block, results_area);
     if s.hits.is_empty() {
         let text = if s.query.trim().is_empty() && s.related_to.is_none() {
-            "Type to search titles and abstracts by words and by meaning."
+            "Type to search titles, abstracts and the papers' own text, by words and by meaning."
         } else {
             "No results."
         };
@@ -308,12 +308,27 @@ pub fn search(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
             Span::styled(tail, theme.dim()),
         ]);
         lines.push(theme.row(head, selected));
-        lines.push(snippet_line(
-            &h.hit.snippet,
-            &h.hit.highlights,
-            w.saturating_sub(4),
-            theme,
-        ));
+        lines.push(match &h.hit.passage {
+            // Matched inside the paper: say where, show the passage.
+            Some(p) => {
+                let lead = format!("matched in §{}: ", p.section);
+                let (excerpt, ranges) = p.excerpt(w.saturating_sub(8).max(20));
+                let mut line = snippet_line(
+                    &excerpt,
+                    &ranges,
+                    w.saturating_sub(4 + lead.chars().count()),
+                    theme,
+                );
+                line.spans.insert(1, Span::styled(lead, theme.id()));
+                line
+            }
+            None => snippet_line(
+                &h.hit.snippet,
+                &h.hit.highlights,
+                w.saturating_sub(4),
+                theme,
+            ),
+        });
         lines.push(Line::from(Span::styled(
             format!("    {}", why(&h.hit)),
             theme.dim(),
@@ -374,131 +389,4 @@ fn why(hit: &crate::search::SearchHit) -> String {
         parts.push(format!("meaning #{rank} ({cos:.2})"));
     }
     parts.join(" · ")
-}
-
-/// The reading screen: the current paper's passes and the queue.
-pub fn reading(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
-    let [top, bottom] = Layout::vertical([Constraint::Length(7), Constraint::Min(3)]).areas(area);
-    let focus = app.library.detail.as_ref().filter(|d| {
-        app.timer
-            .as_ref()
-            .is_none_or(|t| t.paper_id == d.record.paper.id)
-    });
-    let mut lines = Vec::new();
-    match focus {
-        Some(d) => {
-            lines.push(Line::from(vec![
-                Span::styled(format!("{} ", d.record.paper.id), theme.id()),
-                Span::styled(
-                    fit(&d.record.paper.title, top.width.saturating_sub(16) as usize),
-                    theme.heading(),
-                ),
-            ]));
-            for pass in Pass::ALL {
-                let s = &d.passes[index(pass)];
-                let mut secs = s.seconds;
-                if let Some(t) = app
-                    .timer
-                    .as_ref()
-                    .filter(|t| t.pass == pass && t.paper_id == d.record.paper.id)
-                {
-                    secs += t.seconds(chrono::Utc::now());
-                }
-                let budget = app.reading.budgets.map(|b| b[index(pass)]);
-                let over = budget.and_then(|b| b.over(secs));
-                let gauge = budget.map(|b| bar(secs, b.max, 20)).unwrap_or_default();
-                lines.push(Line::from(vec![
-                    Span::raw(format!(
-                        "  {} {:<16} {:<12} ",
-                        pass.number(),
-                        pass.name(),
-                        status_word(s.status)
-                    )),
-                    Span::styled(
-                        gauge,
-                        if over.is_some() {
-                            theme.bad()
-                        } else {
-                            theme.good()
-                        },
-                    ),
-                    Span::raw(format!(" {}", human_duration(secs))),
-                    Span::styled(
-                        budget
-                            .map(|b| format!(" / {}–{} min", b.min, b.max))
-                            .unwrap_or_default(),
-                        theme.dim(),
-                    ),
-                ]));
-            }
-            lines.push(Line::from(Span::styled(
-                "t timer · d pass done · e edit note · Enter open",
-                theme.dim(),
-            )));
-        }
-        None => lines.push(Line::from(Span::styled(
-            "Open a paper (Library, Enter) or pick one from the queue to see its passes.",
-            theme.dim(),
-        ))),
-    }
-    frame.render_widget(
-        Paragraph::new(lines).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .title(" Passes ")
-                .border_style(theme.dim()),
-        ),
-        top,
-    );
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(format!(" Reading queue · {} ", app.reading.queue.len()))
-        .border_style(theme.border(true));
-    let inner = block.inner(bottom);
-    frame.render_widget(block, bottom);
-    if app.reading.queue.is_empty() {
-        frame.render_widget(
-            Paragraph::new(Span::styled(
-                "The queue is empty: Q on a paper puts it here.",
-                theme.dim(),
-            )),
-            inner,
-        );
-        return;
-    }
-    let w = inner.width as usize;
-    let lines: Vec<Line> = window(
-        app.queue_cursor.selected,
-        app.reading.queue.len(),
-        inner.height as usize,
-    )
-    .map(|i| {
-        let q = &app.reading.queue[i];
-        let statuses = q.item.passes.each_ref().map(|p| p.status);
-        let next = q
-            .item
-            .next_pass()
-            .map(|p| format!("next: {}", p.name()))
-            .unwrap_or_else(|| "finished".into());
-        let line = Line::from(vec![
-            Span::styled(format!("{:<10} ", q.item.paper_id), theme.id()),
-            Span::raw(format!("{} ", pass_marks(&statuses))),
-            Span::raw(format!(
-                "{:<width$} ",
-                fit(&q.title, w.saturating_sub(32)),
-                width = w.saturating_sub(32)
-            )),
-            Span::styled(next, theme.dim()),
-        ]);
-        theme.row(line, i == app.queue_cursor.selected)
-    })
-    .collect();
-    frame.render_widget(Paragraph::new(lines), inner);
-}
-
-/// `████░░░░` for time against the budget's upper end.
-fn bar(seconds: i64, max_minutes: u32, width: usize) -> String {
-    let max = i64::from(max_minutes.max(1)) * 60;
-    let filled = ((seconds.clamp(0, max) * width as i64) / max) as usize;
-    format!("{}{}", "█".repeat(filled), "░".repeat(width - filled))
 }

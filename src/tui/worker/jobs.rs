@@ -86,7 +86,8 @@ pub fn fetch_job(
     let label = format!("fetch {}", query.as_str());
     let result = (|| -> Result<String, String> {
         let mut lib = Library::open(&setup.home.database()).map_err(|e| e.to_string())?;
-        let mut client = ArxivClient::new(setup.config.client()).map_err(|e| e.to_string())?;
+        let mut client = ArxivClient::with_pacer(setup.config.client(), setup.pacer.clone())
+            .map_err(|e| e.to_string())?;
         let progress = JobProgress::new(&label, cancel, updates);
         let report = ingest::fetch(
             &mut lib,
@@ -118,7 +119,8 @@ pub fn sync_job(setup: &Setup, cancel: &AtomicBool, updates: &Sender<Update>) {
         if watches.is_empty() {
             return Err("No watches to sync; add one with `litradar watch add NAME QUERY`.".into());
         }
-        let mut client = ArxivClient::new(setup.config.client()).map_err(|e| e.to_string())?;
+        let mut client = ArxivClient::with_pacer(setup.config.client(), setup.pacer.clone())
+            .map_err(|e| e.to_string())?;
         let progress = JobProgress::new(&label, cancel, updates);
         let mut added = 0;
         for w in &watches {

@@ -4,7 +4,9 @@ use crate::config::Config;
 use crate::impls::resolve::{resolve, source_root};
 use crate::library::Library;
 use crate::search::SearchHit;
-use crate::tui::state::{BlipStory, CodeData, Hit, PaperDetail, QueueRow, RadarData, ReadingData};
+use crate::tui::state::{
+    BlipStory, CodeData, Hit, PaperDetail, QueueRow, RadarData, ReadingData, TextView,
+};
 
 /// Everything the detail pane shows about one paper.
 pub fn detail(lib: &Library, id: &str) -> anyhow::Result<PaperDetail> {
@@ -23,7 +25,22 @@ pub fn detail(lib: &Library, id: &str) -> anyhow::Result<PaperDetail> {
         .map(|(blip, _)| blip)
         .collect();
     blips.sort();
+    let text = lib.fulltext(&record.paper.id)?.map(|t| {
+        let skim = crate::fulltext::skim::skim(
+            &record.paper.title,
+            &record.paper.abstract_text,
+            Some(&t.document),
+        );
+        Box::new(TextView {
+            origin: format!("v{} · from the {} ({})", t.version, t.source, t.extractor),
+            source: t.source,
+            method: crate::fulltext::skim::method_sections(&t.document),
+            skim,
+            document: t.document,
+        })
+    });
     Ok(PaperDetail {
+        text,
         record,
         passes,
         impls,

@@ -37,10 +37,11 @@ fn single_column_paper_re_saved_later() {
     };
     let doc = structure(&layout);
     assert_eq!(doc.title.as_deref(), Some("Attention Is All You Need"));
-    assert!(doc
-        .abstract_text
-        .as_deref()
-        .is_some_and(|a| a.starts_with("The dominant sequence transduction models")));
+    assert!(
+        doc.abstract_text
+            .as_deref()
+            .is_some_and(|a| a.starts_with("The dominant sequence transduction models"))
+    );
     let t = titles(&doc);
     // Numbers set apart from their titles are joined; 3.5 even though
     // poppler reads a table's cells between the two.
@@ -56,9 +57,16 @@ fn single_column_paper_re_saved_later() {
     assert_eq!(t.len(), 22, "{t:?}");
     let levels: Vec<u8> = doc.sections.iter().take(6).map(|s| s.level).collect();
     assert_eq!(levels, [1, 1, 1, 2, 2, 3]);
-    let figures = doc.captions.iter().filter(|c| c.kind == CaptionKind::Figure).count();
+    let figures = doc
+        .captions
+        .iter()
+        .filter(|c| c.kind == CaptionKind::Figure)
+        .count();
     assert_eq!((figures, doc.captions.len()), (5, 9));
-    assert_eq!(doc.captions[0].text, "The Transformer - model architecture.");
+    assert_eq!(
+        doc.captions[0].text,
+        "The Transformer - model architecture."
+    );
     assert_eq!(doc.references.len(), 40);
     let text: String = doc.sections.iter().map(|s| s.text()).collect();
     // Words split at line ends are repaired from the paper's own words;
@@ -72,7 +80,10 @@ fn single_column_paper_re_saved_later() {
     assert!(!text.contains("To illustrate why the dot products get large"));
     let c = conclusion(&doc).expect("conclusion");
     assert_eq!(c.heading, "7 Conclusion");
-    assert!(c.text.starts_with("In this work, we presented the Transformer"));
+    assert!(
+        c.text
+            .starts_with("In this work, we presented the Transformer")
+    );
 }
 
 #[test]
@@ -83,13 +94,17 @@ fn two_column_acm_paper_reads_in_order() {
     let doc = structure(&layout);
     let t = titles(&doc);
     assert_eq!(t[0], "1 INTRODUCTION");
-    assert!(t.contains(&"4.5 [D3] Paper Cards with Personalized Context".to_string()), "{t:?}");
+    assert!(
+        t.contains(&"4.5 [D3] Paper Cards with Personalized Context".to_string()),
+        "{t:?}"
+    );
     assert!(t.contains(&"8 CONCLUSION".to_string()));
     assert!(doc.sections.iter().any(|s| s.kind == SectionKind::Back));
-    assert!(doc
-        .abstract_text
-        .as_deref()
-        .is_some_and(|a| a.starts_with("When reading a scholarly article")));
+    assert!(
+        doc.abstract_text
+            .as_deref()
+            .is_some_and(|a| a.starts_with("When reading a scholarly article"))
+    );
     assert_eq!(doc.captions.len(), 10);
     assert_eq!(doc.references.len(), 65);
     // CCS concepts and keywords are not text of the paper.
@@ -97,7 +112,11 @@ fn two_column_acm_paper_reads_in_order() {
     assert!(!text.contains("Human-centered computing"));
     assert!(!text.contains("CHI ’23, April 23–28"));
     let c = conclusion(&doc).expect("conclusion");
-    assert!(c.text.starts_with("In this paper, we introduce CiteSee"), "{}", c.text);
+    assert!(
+        c.text.starts_with("In this paper, we introduce CiteSee"),
+        "{}",
+        c.text
+    );
 }
 
 #[test]
@@ -121,7 +140,12 @@ fn revtex_roman_numbered_sections_and_unheaded_references() {
     assert!(doc.references[0].starts_with("[1] Hu W."));
     // The conclusion's second column comes back from behind the references.
     let c = conclusion(&doc).expect("conclusion");
-    assert!(c.text.contains("The most promising and physically interesting feature"), "{}", c.text);
+    assert!(
+        c.text
+            .contains("The most promising and physically interesting feature"),
+        "{}",
+        c.text
+    );
 }
 
 fn word(text: &str, x0: f32, y0: f32, size: f32) -> Word {
@@ -190,10 +214,22 @@ fn split_words_are_repaired_with_the_papers_vocabulary() {
         join_lines(&mut t, b, &vocab);
         t
     };
-    assert_eq!(join("learn representa-", "tions of text"), "learn representations of text");
-    assert_eq!(join("multi-head self-", "attention layers"), "multi-head self-attention layers");
-    assert_eq!(join("the English-", "to-German task"), "the English-to-German task");
-    assert_eq!(join("see https://github.com/", "org/repo"), "see https://github.com/org/repo");
+    assert_eq!(
+        join("learn representa-", "tions of text"),
+        "learn representations of text"
+    );
+    assert_eq!(
+        join("multi-head self-", "attention layers"),
+        "multi-head self-attention layers"
+    );
+    assert_eq!(
+        join("the English-", "to-German task"),
+        "the English-to-German task"
+    );
+    assert_eq!(
+        join("see https://github.com/", "org/repo"),
+        "see https://github.com/org/repo"
+    );
     assert_eq!(join("plain", "text"), "plain text");
 }
 
@@ -202,10 +238,15 @@ fn plain_text_without_geometry_still_gets_structure() {
     let text = "A Title of a Paper\n\nAbstract\n\nWe propose things in this abstract of the paper.\n\n1\n\nIntroduction\n\nThis is the introduction of the paper, which has enough words.\n\n2 Conclusion\n\nWe conclude here with a sentence of reasonable length.\n\nReferences\n\n[1] A. Author. A paper. 2020.\n";
     let doc = structure(&from_text(text));
     assert_eq!(titles(&doc), ["1 Introduction", "2 Conclusion"]);
-    assert_eq!(doc.abstract_text.as_deref(), Some("We propose things in this abstract of the paper."));
+    assert_eq!(
+        doc.abstract_text.as_deref(),
+        Some("We propose things in this abstract of the paper.")
+    );
     assert_eq!(doc.references, ["[1] A. Author. A paper. 2020."]);
     // No headings at all: the text is kept as one untitled section.
-    let flat = structure(&from_text("Just some notes written as prose, with no headings at all in them.\n"));
+    let flat = structure(&from_text(
+        "Just some notes written as prose, with no headings at all in them.\n",
+    ));
     assert_eq!(flat.sections.len(), 1);
     assert!(flat.sections[0].heading.is_empty());
 }
