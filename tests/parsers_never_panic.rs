@@ -5,6 +5,8 @@
 
 use litradar::arxiv::{ArxivId, SearchQuery, parse_feed};
 use litradar::formats::{bibtex, json, latex};
+use litradar::fulltext::archive::{Eprint, Limits, SourceFile, unpack};
+use litradar::fulltext::pdf::{layout, structure};
 use proptest::prelude::*;
 
 const FEEDS: &[&str] = &[
@@ -68,8 +70,69 @@ fn former_fuzz_crashes_no_longer_panic() {
     }
 }
 
+const LATEX: &str = r#"\documentclass{article}
+\newcommand{\ours}[1][x]{\textsc{Ours}_{#1}\xspace}\def\a{\alpha}\let\b\beta
+\begin{document}\title{T \thanks{x}}\maketitle
+\begin{abstract}We use \ours{} and $\a+\b$.\end{abstract}
+\section{Intro}\label{s:i} See \ref{s:i}, \cite{k}, \citet{k}~\footnote{f}.
+\begin{figure}[t]\caption{A figure}\end{figure}
+\begin{align}a&=b\label{e}\\c&=d\nonumber\end{align}
+\begin{itemize}\item one \item[b] two\end{itemize}
+\begin{thebibliography}{9}\bibitem[A(2020)]{k} A. 2020.\end{thebibliography}
+\end{document}"#;
+
+const HTML: &str = r#"<html><body><article class="ltx_document"><h1 class="ltx_title ltx_title_document">T</h1>
+<div class="ltx_abstract"><p class="ltx_p">A.</p></div><section class="ltx_section"><h2 class="ltx_title"><span class="ltx_tag">1 </span>Intro</h2>
+<div class="ltx_para"><p class="ltx_p">Text <math alttext="x^2"></math>.</p></div>
+<figure class="ltx_figure"><figcaption><span class="ltx_tag ltx_tag_figure">Figure 1: </span>Cap.</figcaption></figure>
+<table class="ltx_equation"><tr><td><math alttext="a=b"></math></td><td class="ltx_eqn_eqno">(1)</td></tr></table>
+</section><section class="ltx_bibliography"><ul><li class="ltx_bibitem"><span class="ltx_bibblock">R.</span></li></ul></section></article></body></html>"#;
+
+const BBOX: &str = r#"<doc><page width="612" height="792"><flow><block><line><word xMin="10" yMin="10" xMax="40" yMax="22">1</word><word xMin="45" yMin="10" xMax="90" yMax="22">Introduction</word></line></block>
+<block><line><word xMin="10" yMin="30" xMax="60" yMax="39">Text</word><word xMin="62" yMin="30" xMax="90" yMax="39">split-</word></line><line><word xMin="10" yMin="40" xMax="40" yMax="49">ting.</word></line></block>
+<block><line><word xMin="10" yMin="60" xMax="50" yMax="69">Figure</word><word xMin="52" yMin="60" xMax="60" yMax="69">1:</word><word xMin="62" yMin="60" xMax="90" yMax="69">Cap</word></line></block></flow></page></doc>"#;
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 2000, .. ProptestConfig::default() })]
+
+    #[test]
+    fn latex_extraction_survives_mutated_sources(edits in prop::collection::vec((any::<usize>(), any::<u8>(), any::<u8>()), 0..16)) {
+        let bytes = mutate(LATEX, &edits);
+        let files = vec![SourceFile { path: "ms.tex".into(), bytes }];
+        let _ = litradar::fulltext::latex::extract(&files);
+    }
+
+    #[test]
+    fn latex_extraction_survives_random_tex(text in "[\\\\{}$#%&~^_\\[\\]a-z \n]{0,300}") {
+        let files = vec![SourceFile { path: "ms.tex".into(), bytes: format!("\\documentclass{{article}}\\begin{{document}}{text}").into_bytes() }];
+        let _ = litradar::fulltext::latex::extract(&files);
+    }
+
+    #[test]
+    fn html_extraction_survives_mutated_pages(edits in prop::collection::vec((any::<usize>(), any::<u8>(), any::<u8>()), 0..16)) {
+        let bytes = mutate(HTML, &edits);
+        let _ = litradar::fulltext::html::extract(&String::from_utf8_lossy(&bytes));
+    }
+
+    #[test]
+    fn pdf_structure_survives_mutated_layouts(edits in prop::collection::vec((any::<usize>(), any::<u8>(), any::<u8>()), 0..16), text in "\\PC{0,200}") {
+        let bytes = mutate(BBOX, &edits);
+        let _ = structure::structure(&layout::from_bbox(&String::from_utf8_lossy(&bytes)));
+        let _ = structure::structure(&layout::from_text(&text));
+    }
+
+    #[test]
+    fn eprints_survive_random_and_cut_archives(bytes in prop::collection::vec(any::<u8>(), 0..600), cut in 0usize..4000) {
+        let _ = unpack(&bytes, &Limits::default());
+        let mut gz = vec![0x1f, 0x8b];
+        gz.extend_from_slice(&bytes);
+        let _ = unpack(&gz, &Limits::default());
+        let real = include_bytes!("fixtures/fulltext/upload4.gz");
+        let cut = cut.min(real.len());
+        if let Ok(Eprint::Source(files)) = unpack(&real[..cut], &Limits::default()) {
+            let _ = litradar::fulltext::latex::extract(&files);
+        }
+    }
 
     #[test]
     fn atom_parser_survives_mutated_feeds(which in 0..FEEDS.len(), edits in prop::collection::vec((any::<usize>(), any::<u8>(), any::<u8>()), 0..12)) {

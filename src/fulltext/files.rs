@@ -67,6 +67,16 @@ impl FileStore {
         })?;
         let dir = path.parent().unwrap_or(&self.root).to_path_buf();
         std::fs::create_dir_all(&dir)?;
+        // A download killed mid-write left its temporary file: clear it.
+        let stale = format!(".v{version}.pdf.");
+        if let Ok(entries) = std::fs::read_dir(&dir) {
+            for e in entries.flatten() {
+                let name = e.file_name().to_string_lossy().into_owned();
+                if name.starts_with(&stale) && name.ends_with(".part") {
+                    let _ = std::fs::remove_file(e.path());
+                }
+            }
+        }
         let temp = dir.join(format!(".v{version}.pdf.{}.part", std::process::id()));
         let written = (|| {
             let mut f = std::fs::File::create(&temp)?;
@@ -108,6 +118,10 @@ mod tests {
         let home = tempfile::tempdir().expect("temp");
         let store = FileStore::new(home.path());
         assert_eq!(store.existing_pdf("2106.09685", 2), None);
+        // What a killed download left behind is cleared by the next one.
+        let dir = home.path().join("files/2106.09685");
+        std::fs::create_dir_all(&dir).expect("dir");
+        std::fs::write(dir.join(".v2.pdf.99999.part"), b"%PDF-1.5 half").expect("stale");
         let path = store
             .save_pdf("2106.09685", 2, b"%PDF-1.5 whole")
             .expect("save");

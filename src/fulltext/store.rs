@@ -170,15 +170,20 @@ impl Library {
         attempts: &[Attempt],
     ) -> Result<(), LibraryError> {
         let now = format_timestamp(&chrono::Utc::now());
-        let passages = super::passages::passages(doc).len();
+        let pieces = super::passages::passages(doc);
+        let hashes: Vec<String> = pieces
+            .iter()
+            .map(|p| crate::embed::text_hash(&passage_text(p, doc)))
+            .collect();
+        let passages = pieces.len();
         let tx = self.conn_mut().transaction()?;
         tx.execute(
             "DELETE FROM fulltext WHERE paper_id = ?1 AND version = ?2",
             params![paper_id, version],
         )?;
         tx.execute(
-            "INSERT INTO fulltext (paper_id, version, source, extractor, extracted_at, title, abstract, body_words) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            "INSERT INTO fulltext (paper_id, version, source, extractor, extracted_at, title, abstract, body_words, passages) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             params![
                 paper_id,
                 version,
@@ -187,15 +192,26 @@ impl Library {
                 now,
                 doc.title,
                 doc.abstract_text,
-                doc.body_words() as i64
+                doc.body_words() as i64,
+                passages as i64
             ],
         )?;
         write_parts(&tx, paper_id, version, doc)?;
         write_attempts(&tx, paper_id, version, attempts, &now)?;
+        // Vectors of passages whose text changed (or that are gone) go;
+        // the others stay, so only what changed is embedded again.
         tx.execute(
             "DELETE FROM passage_embeddings WHERE paper_id = ?1 AND seq >= ?2",
             params![paper_id, passages as i64],
         )?;
+        {
+            let mut stmt = tx.prepare_cached(
+                "DELETE FROM passage_embeddings WHERE paper_id = ?1 AND seq = ?2 AND text_hash <> ?3",
+            )?;
+            for (seq, hash) in hashes.iter().enumerate() {
+                stmt.execute(params![paper_id, seq as i64, hash])?;
+            }
+        }
         tx.commit()?;
         Ok(())
     }
@@ -538,10 +554,19 @@ impl Library {
             let (id, seq, hash) = row?;
             stored.insert((id, seq), hash);
         }
+        // Only papers with fewer vectors than passages are read (storing a
+        // text drops the vectors of passages that changed): a library of
+        // embedded texts answers at once.
         let ids: Vec<String> = self
             .conn()
-            .prepare("SELECT DISTINCT paper_id FROM fulltext ORDER BY paper_id")?
-            .query_map([], |r| r.get(0))?
+            .prepare(
+                "SELECT f.paper_id FROM fulltext f \
+                 WHERE f.version = (SELECT max(version) FROM fulltext g WHERE g.paper_id = f.paper_id) \
+                 AND f.passages > (SELECT count(*) FROM passage_embeddings e \
+                     WHERE e.paper_id = f.paper_id AND e.model = ?1) \
+                 ORDER BY f.paper_id",
+            )?
+            .query_map([model], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         let mut out = Vec::new();
         for id in ids {
@@ -643,6 +668,40 @@ impl Library {
             out.seqs.push(seq);
         }
         Ok(out)
+    }
+
+    /// Hands every passage vector of `model` to `visit` (paper, passage,
+    /// vector), in (paper, passage) order, without holding them all: for
+    /// building a compact index. Returns the vector length.
+    pub fn visit_passage_vectors(
+        &self,
+        model: &str,
+        mut visit: impl FnMut(&str, u32, &[f32]),
+    ) -> Result<usize, LibraryError> {
+        let dim: usize = self.conn().query_row(
+            "SELECT coalesce(max(dim), 0) FROM passage_embeddings WHERE model = ?1",
+            [model],
+            |r| r.get(0),
+        )?;
+        let mut stmt = self.conn().prepare(
+            "SELECT paper_id, seq, vector FROM passage_embeddings WHERE model = ?1 ORDER BY paper_id, seq",
+        )?;
+        let mut rows = stmt.query([model])?;
+        let mut v = vec![0f32; dim];
+        while let Some(row) = rows.next()? {
+            let rusqlite::types::ValueRef::Blob(blob) = row.get_ref(2)? else {
+                continue;
+            };
+            if blob.len() != dim * 4 {
+                continue;
+            }
+            for (x, c) in v.iter_mut().zip(blob.chunks_exact(4)) {
+                *x = f32::from_le_bytes([c[0], c[1], c[2], c[3]]);
+            }
+            let id: String = row.get(0)?;
+            visit(&id, row.get(1)?, &v);
+        }
+        Ok(dim)
     }
 
     /// How many passage vectors `model` has.

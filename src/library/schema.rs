@@ -263,6 +263,7 @@ CREATE TABLE fulltext (
     title        TEXT,
     abstract     TEXT,
     body_words   INTEGER NOT NULL,
+    passages     INTEGER NOT NULL,
     PRIMARY KEY (paper_id, version)
 ) STRICT;
 

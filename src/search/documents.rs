@@ -29,10 +29,43 @@ pub struct IndexDoc {
     pub notes: String,
     /// The paper's own text (section headings, paragraphs, captions), when fetched.
     pub body: String,
+    /// The same text passage by passage (captions last), for showing where
+    /// inside the paper a query matched.
+    pub passages: Vec<PassageDoc>,
     /// Publication year.
     pub year: Option<u64>,
     /// Reading states (see [`reading_states`]).
     pub reading: Vec<String>,
+}
+
+/// One passage (or caption) of a paper's own text.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PassageDoc {
+    /// Its number: passages first, then captions.
+    pub seq: u32,
+    /// "4 Method" or "Figure 3".
+    pub section: String,
+    /// The text.
+    pub text: String,
+}
+
+/// The passages, then the captions, of a document.
+pub fn passage_docs(doc: &crate::fulltext::Document) -> Vec<PassageDoc> {
+    let mut out: Vec<PassageDoc> = crate::fulltext::passages::passages(doc)
+        .into_iter()
+        .map(|p| PassageDoc {
+            seq: p.seq as u32,
+            section: p.heading,
+            text: p.text,
+        })
+        .collect();
+    let first = out.len();
+    out.extend(doc.captions.iter().enumerate().map(|(i, c)| PassageDoc {
+        seq: (first + i) as u32,
+        section: c.name(),
+        text: c.text.clone(),
+    }));
+    out
 }
 
 /// The reading-state words a paper is filed under: `new` (nothing started),
@@ -143,7 +176,15 @@ pub fn load(lib: &Library, ids: Option<&HashSet<String>>) -> Result<Vec<IndexDoc
         let (statuses, notes) = reading
             .remove(&id)
             .unwrap_or(([Status::NotStarted; 3], String::new()));
+        let passages = match bodies.contains_key(&id) {
+            true => lib
+                .fulltext_for_passages(&id)?
+                .map(|d| passage_docs(&d))
+                .unwrap_or_default(),
+            false => Vec::new(),
+        };
         out.push(IndexDoc {
+            passages,
             body: bodies.remove(&id).unwrap_or_default(),
             tags: tags.remove(&id).unwrap_or_default(),
             reading: reading_states(statuses),

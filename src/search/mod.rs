@@ -332,8 +332,9 @@ impl<'a> Searcher<'a> {
             Some(self.text.filtered_ids(filters)?)
         };
         let keep = |id: &str| allowed.as_ref().is_none_or(|a| a.contains(id));
-        // A paper has a few dozen passages: look deep enough to find k papers.
-        let near = passages.nearest_papers(query, k * 4, &keep);
+        // A paper has a few dozen passages, but the nearest passages mostly
+        // belong to different papers: twice k finds k papers.
+        let near = passages.nearest_papers(query, k * 2, &keep);
         let merged = passages::merge(&papers, &near, k);
         let won: HashMap<String, u32> = merged
             .iter()
@@ -343,9 +344,10 @@ impl<'a> Searcher<'a> {
     }
 
     /// Attaches the passage each hit matched in, when its best match came
-    /// from the paper's own text: the passage (or caption) with the most
-    /// query words, when it has more of them than the title and abstract;
-    /// else the passage that ranked it by meaning.
+    /// from the paper's own text: the passage (or caption) the query's
+    /// words match best (BM25 over the indexed passages), when it holds
+    /// more of them than the title and abstract; else the passage that
+    /// ranked it by meaning.
     fn add_passages(
         &self,
         mut hits: Vec<SearchHit>,
@@ -356,47 +358,53 @@ impl<'a> Searcher<'a> {
         if within == Within::Abstracts {
             return Ok(hits);
         }
+        let terms = if query.trim().is_empty() {
+            Vec::new()
+        } else {
+            self.text.terms_of(query)?
+        };
+        // The body can only have matched better when the title and
+        // abstract lack some of the query's words.
+        let by_words: Vec<&str> = hits
+            .iter()
+            .filter(|h| {
+                h.lexical.is_some()
+                    && !terms.is_empty()
+                    && (h.matched.len() < terms.len() || within == Within::Fulltext)
+            })
+            .map(|h| h.id.as_str())
+            .collect();
+        let mut best = self.text.best_passages(query, &by_words)?;
         for hit in &mut hits {
-            let lexical_body = hit.lexical.is_some();
-            let semantic_seq = won_by_passage.get(&hit.id).copied();
-            if !lexical_body && semantic_seq.is_none() {
-                continue;
-            }
-            let Some(doc) = self.lib.fulltext_for_passages(&hit.id)? else {
-                continue;
-            };
-            let pieces = crate::fulltext::passages::passages(&doc);
-            let mut candidates: Vec<(String, &str)> = pieces
-                .iter()
-                .map(|p| (p.heading.clone(), p.text.as_str()))
-                .collect();
-            candidates.extend(doc.captions.iter().map(|c| (c.name(), c.text.as_str())));
-            if lexical_body && !query.trim().is_empty() {
-                let texts: Vec<&str> = candidates.iter().map(|(_, t)| *t).collect();
-                if let Some((i, distinct, highlights)) = self.text.best_text(query, &texts)? {
+            if let Some(p) = best.remove(&hit.id) {
+                if let Some((_, distinct, highlights)) =
+                    self.text.best_text_for(&terms, &[p.text.as_str()])?
+                {
                     if distinct > hit.matched.len() || within == Within::Fulltext {
                         // The words found there join those of the abstract.
                         for (a, b) in &highlights {
-                            let word = candidates[i].1[*a..*b].to_lowercase();
+                            let word = p.text[*a..*b].to_lowercase();
                             if !hit.matched.contains(&word) {
                                 hit.matched.push(word);
                             }
                         }
                         hit.passage = Some(PassageHit {
-                            section: candidates[i].0.clone(),
-                            text: candidates[i].1.to_string(),
+                            section: p.section,
+                            text: p.text,
                             highlights,
                         });
                         continue;
                     }
                 }
             }
-            if let Some(p) = semantic_seq.and_then(|seq| pieces.get(seq as usize)) {
-                hit.passage = Some(PassageHit {
-                    section: p.heading.clone(),
-                    text: p.text.clone(),
-                    highlights: Vec::new(),
-                });
+            if let Some(seq) = won_by_passage.get(&hit.id) {
+                if let Some(p) = self.text.passage(&hit.id, *seq)? {
+                    hit.passage = Some(PassageHit {
+                        section: p.section,
+                        text: p.text,
+                        highlights: Vec::new(),
+                    });
+                }
             }
         }
         Ok(hits)

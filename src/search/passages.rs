@@ -16,16 +16,23 @@ pub struct PassageIndex {
 }
 
 impl PassageIndex {
-    /// Loads every passage vector of `model`; `None` when there are none.
+    /// Loads every passage vector of `model` into a compact index (int8
+    /// codes and bfloat16, built row by row: never a full f32 copy);
+    /// `None` when there are none.
     pub fn load(lib: &Library, model: &str) -> Result<Option<PassageIndex>, LibraryError> {
-        let v = lib.load_passage_vectors(model)?;
-        if v.ids.is_empty() {
+        let count = lib.passage_embedding_count(model)? as usize;
+        if count == 0 {
             return Ok(None);
         }
-        Ok(Some(PassageIndex {
-            index: VectorIndex::new(v.ids, v.data, v.dim),
-            seqs: v.seqs,
-        }))
+        let mut index: Option<VectorIndex> = None;
+        let mut seqs = Vec::with_capacity(count);
+        lib.visit_passage_vectors(model, |id, seq, v| {
+            index
+                .get_or_insert_with(|| VectorIndex::compact(v.len(), count))
+                .push(id, v);
+            seqs.push(seq);
+        })?;
+        Ok(index.map(|index| PassageIndex { index, seqs }))
     }
 
     /// Passages in the index.

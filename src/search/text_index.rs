@@ -7,7 +7,7 @@
 use super::documents::{self, IndexDoc};
 use super::{Filters, Within};
 use crate::library::{Library, LibraryError};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
 use tantivy::collector::{DocSetCollector, TopDocs};
@@ -20,7 +20,7 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::{Index, IndexReader, IndexWriter, Term};
 
 /// Bump when the schema changes: older indexes are rebuilt.
-const SCHEMA_VERSION: u32 = 5;
+const SCHEMA_VERSION: u32 = 6;
 /// The analyzer for prose: words, lowercased, English stop words dropped,
 /// English stems.
 const PROSE_ANALYZER: &str = "litradar_en";
@@ -66,6 +66,16 @@ struct Fields {
     body: Field,
     year: Field,
     reading: Field,
+    /// "paper" or "passage": a paper's own text is also indexed passage by passage.
+    kind: Field,
+    /// A passage's key, "ID#SEQ".
+    passage_key: Field,
+    /// A passage's number.
+    seq: Field,
+    /// A passage's section ("4 Method", "Figure 3").
+    section: Field,
+    /// A passage's text (stored, to show it).
+    passage: Field,
 }
 
 /// Prose is stemmed (English), so "adaptation" finds "adapting"; names
@@ -87,15 +97,31 @@ fn schema() -> (Schema, Fields) {
         tags: b.add_text_field("tags", TEXT),
         tag_exact: b.add_text_field("tag", STRING),
         notes: b.add_text_field("notes", stemmed.clone()),
-        body: b.add_text_field("body", stemmed),
+        body: b.add_text_field("body", stemmed.clone()),
         year: b.add_u64_field("year", INDEXED | FAST),
         reading: b.add_text_field("reading", STRING),
+        kind: b.add_text_field("kind", STRING),
+        passage_key: b.add_text_field("passage_key", STRING),
+        seq: b.add_u64_field("seq", STORED),
+        section: b.add_text_field("section", STORED),
+        passage: b.add_text_field("passage", stemmed.set_stored()),
     };
     (b.build(), fields)
 }
 
 /// Byte ranges in a text.
 pub type Ranges = Vec<(usize, usize)>;
+
+/// A passage as the word index keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexedPassage {
+    /// Its number within the paper.
+    pub seq: u32,
+    /// "4 Method" or "Figure 3".
+    pub section: String,
+    /// The text.
+    pub text: String,
+}
 
 /// The best-matching text: its index, its distinct query terms, the ranges
 /// of its matches.
@@ -172,7 +198,17 @@ impl TextIndex {
 
     /// Number of indexed papers.
     pub fn len(&self) -> u64 {
-        self.reader.searcher().num_docs()
+        let searcher = self.reader.searcher();
+        searcher
+            .search(&self.kind_is("paper"), &tantivy::collector::Count)
+            .map_or(0, |n| n as u64)
+    }
+
+    fn kind_is(&self, kind: &str) -> TermQuery {
+        TermQuery::new(
+            Term::from_field_text(self.fields.kind, kind),
+            IndexRecordOption::Basic,
+        )
     }
 
     /// True when nothing is indexed.
@@ -203,7 +239,9 @@ impl TextIndex {
         }
         let docs = documents::load(lib, Some(&ids))?;
         for doc in &docs {
-            writer.add_document(to_document(doc, self.fields))?;
+            for d in to_documents(doc, self.fields) {
+                writer.add_document(d)?;
+            }
         }
         commit(&mut writer, max_seq)?;
         self.reader.reload()?;
@@ -276,10 +314,105 @@ impl TextIndex {
     /// many distinct terms it has, and the byte ranges of the matches.
     /// `None` when no text matches a term.
     pub fn best_text(&self, query: &str, texts: &[&str]) -> Result<Option<BestText>, IndexError> {
-        let Some(parsed) = self.parse(query, &Filters::default())? else {
-            return Ok(None);
+        let terms = self.terms_of(query)?;
+        self.best_text_for(&terms, texts)
+    }
+
+    /// The passage of each paper in `ids` that the query's words match best
+    /// (BM25 over the papers' passages, captions included): (paper → the
+    /// passage). Papers without a matching passage are absent.
+    pub fn best_passages(
+        &self,
+        query: &str,
+        ids: &[&str],
+    ) -> Result<HashMap<String, IndexedPassage>, IndexError> {
+        let mut out = HashMap::new();
+        if ids.is_empty() {
+            return Ok(out);
+        }
+        let f = self.fields;
+        let parser = QueryParser::for_index(&self.index, vec![f.passage]);
+        let parsed = match parser.parse_query(query) {
+            Ok(q) => q,
+            Err(_) => {
+                let plain = plain_words(query);
+                if plain.trim().is_empty() {
+                    return Ok(out);
+                }
+                match parser.parse_query(&plain) {
+                    Ok(q) => q,
+                    Err(_) => return Ok(out),
+                }
+            }
         };
-        let terms = self.query_terms(&*parsed);
+        let papers: Vec<(Occur, Box<dyn Query>)> = ids
+            .iter()
+            .map(|id| {
+                let q: Box<dyn Query> = Box::new(TermQuery::new(
+                    Term::from_field_text(f.id, id),
+                    IndexRecordOption::Basic,
+                ));
+                (Occur::Should, q)
+            })
+            .collect();
+        let full = BooleanQuery::new(vec![
+            (Occur::Must, parsed),
+            (Occur::Must, Box::new(self.kind_is("passage"))),
+            (Occur::Must, Box::new(BooleanQuery::new(papers))),
+        ]);
+        let searcher = self.reader.searcher();
+        let top = searcher.search(&full, &TopDocs::with_limit(ids.len() * 20).order_by_score())?;
+        for (_, address) in top {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let id = text_of(&doc, f.id);
+            if out.contains_key(&id) {
+                continue;
+            }
+            out.insert(id, self.passage_of(&doc));
+        }
+        Ok(out)
+    }
+
+    /// One passage of a paper, by number, as indexed.
+    pub fn passage(&self, id: &str, seq: u32) -> Result<Option<IndexedPassage>, IndexError> {
+        let query = TermQuery::new(
+            Term::from_field_text(self.fields.passage_key, &format!("{id}#{seq}")),
+            IndexRecordOption::Basic,
+        );
+        let searcher = self.reader.searcher();
+        let top = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
+        match top.first() {
+            Some((_, address)) => {
+                let doc: TantivyDocument = searcher.doc(*address)?;
+                Ok(Some(self.passage_of(&doc)))
+            }
+            None => Ok(None),
+        }
+    }
+
+    fn passage_of(&self, doc: &TantivyDocument) -> IndexedPassage {
+        let f = self.fields;
+        IndexedPassage {
+            seq: doc.get_first(f.seq).and_then(|v| v.as_u64()).unwrap_or(0) as u32,
+            section: text_of(doc, f.section),
+            text: text_of(doc, f.passage),
+        }
+    }
+
+    /// The analysed terms of a query's text (what [`best_text`](Self::best_text) looks for).
+    pub fn terms_of(&self, query: &str) -> Result<Vec<String>, IndexError> {
+        Ok(match self.parse(query, &Filters::default())? {
+            Some(parsed) => self.query_terms(&*parsed),
+            None => Vec::new(),
+        })
+    }
+
+    /// [`best_text`](Self::best_text) for terms already analysed.
+    pub fn best_text_for(
+        &self,
+        terms: &[String],
+        texts: &[&str],
+    ) -> Result<Option<BestText>, IndexError> {
         if terms.is_empty() {
             return Ok(None);
         }
@@ -315,7 +448,15 @@ impl TextIndex {
         let mut terms: Vec<String> = Vec::new();
         query.query_terms(&mut |term, _| {
             if let Some(text) = term.value().as_str() {
-                if ![f.categories, f.archives, f.tag_exact, f.reading, f.id].contains(&term.field())
+                if ![
+                    f.categories,
+                    f.archives,
+                    f.tag_exact,
+                    f.reading,
+                    f.id,
+                    f.kind,
+                ]
+                .contains(&term.field())
                     && !terms.iter().any(|t| t == text)
                 {
                     terms.push(text.to_string());
@@ -384,7 +525,11 @@ impl TextIndex {
                 IndexRecordOption::Basic,
             ))
         };
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, query)];
+        // Passages are documents of their own; searches are of papers.
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
+            (Occur::Must, query),
+            (Occur::Must, Box::new(self.kind_is("paper"))),
+        ];
         if let Some(c) = &filters.category {
             let field = if c.contains('.') {
                 f.categories
@@ -407,9 +552,6 @@ impl TextIndex {
                 Bound::Included(Term::from_field_u64(f.year, y))
             });
             clauses.push((Occur::Must, Box::new(RangeQuery::new(lower, upper))));
-        }
-        if clauses.len() == 1 {
-            return clauses.remove(0).1;
         }
         Box::new(BooleanQuery::new(clauses))
     }
@@ -459,7 +601,15 @@ impl Explainer {
         let mut terms: Vec<String> = Vec::new();
         query.query_terms(&mut |term, _| {
             if let Some(text) = term.value().as_str() {
-                if ![f.categories, f.archives, f.tag_exact, f.reading, f.id].contains(&term.field())
+                if ![
+                    f.categories,
+                    f.archives,
+                    f.tag_exact,
+                    f.reading,
+                    f.id,
+                    f.kind,
+                ]
+                .contains(&term.field())
                     && !terms.iter().any(|t| t == text)
                 {
                     terms.push(text.to_string());
@@ -565,16 +715,36 @@ fn rebuild(
         .map_err(LibraryError::from)?;
     let mut writer: IndexWriter = index.writer_with_num_threads(1, WRITER_MEMORY)?;
     for doc in documents::load(lib, None)? {
-        writer.add_document(to_document(&doc, fields))?;
+        for d in to_documents(&doc, fields) {
+            writer.add_document(d)?;
+        }
     }
     commit(&mut writer, seq)?;
     prune_changes(lib, seq)?;
     Ok(index)
 }
 
+/// The paper's document, then one per passage of its own text.
+fn to_documents(doc: &IndexDoc, f: Fields) -> Vec<TantivyDocument> {
+    let mut out = Vec::with_capacity(1 + doc.passages.len());
+    out.push(to_document(doc, f));
+    for p in &doc.passages {
+        let mut d = TantivyDocument::default();
+        d.add_text(f.id, &doc.id);
+        d.add_text(f.kind, "passage");
+        d.add_text(f.passage_key, format!("{}#{}", doc.id, p.seq));
+        d.add_u64(f.seq, u64::from(p.seq));
+        d.add_text(f.section, &p.section);
+        d.add_text(f.passage, &p.text);
+        out.push(d);
+    }
+    out
+}
+
 fn to_document(doc: &IndexDoc, f: Fields) -> TantivyDocument {
     let mut d = TantivyDocument::default();
     d.add_text(f.id, &doc.id);
+    d.add_text(f.kind, "paper");
     d.add_text(f.title, &doc.title);
     d.add_text(f.abstract_text, &doc.abstract_text);
     d.add_text(f.authors, &doc.authors);

@@ -17,6 +17,10 @@ use std::collections::BinaryHeap;
 pub struct VectorIndex {
     ids: Vec<String>,
     data: Vec<f32>,
+    /// Instead of `data` in a compact index: the vectors in bfloat16, for
+    /// rescoring the survivors of the int8 pass (half the memory of f32;
+    /// scores within 0.4 % of f32's).
+    half: Vec<u16>,
     dim: usize,
     codes: Vec<i8>,
     /// Per vector: the code's scale.
@@ -62,6 +66,20 @@ fn quantize(v: &[f32]) -> (Vec<i8>, f32, f32) {
         })
         .collect();
     (codes, scale, lost.sqrt())
+}
+
+/// f32 to bfloat16, rounding to nearest even.
+fn to_bf16(x: f32) -> u16 {
+    let bits = x.to_bits();
+    if x.is_nan() {
+        return 0x7fc0;
+    }
+    let lsb = (bits >> 16) & 1;
+    ((bits.wrapping_add(0x7fff + lsb)) >> 16) as u16
+}
+
+fn from_bf16(h: u16) -> f32 {
+    f32::from_bits(u32::from(h) << 16)
 }
 
 #[derive(PartialEq)]
@@ -121,11 +139,40 @@ impl VectorIndex {
         VectorIndex {
             ids,
             data,
+            half: Vec::new(),
             dim,
             codes,
             scales,
             errors,
         }
+    }
+
+    /// An empty compact index of `dim`-long vectors (see [`push`](Self::push)):
+    /// int8 codes for the scan and bfloat16 for rescoring, never f32, so a
+    /// large index is built row by row without a full f32 copy.
+    pub fn compact(dim: usize, capacity: usize) -> VectorIndex {
+        VectorIndex {
+            ids: Vec::with_capacity(capacity),
+            data: Vec::new(),
+            half: Vec::with_capacity(capacity * dim),
+            dim,
+            codes: Vec::with_capacity(capacity * dim),
+            scales: Vec::with_capacity(capacity),
+            errors: Vec::with_capacity(capacity),
+        }
+    }
+
+    /// Adds a row to a compact index; rows of the wrong length are skipped.
+    pub fn push(&mut self, id: &str, v: &[f32]) {
+        if v.len() != self.dim || !self.data.is_empty() {
+            return;
+        }
+        let (c, scale, lost) = quantize(v);
+        self.codes.extend(c);
+        self.scales.push(scale);
+        self.errors.push(lost);
+        self.half.extend(v.iter().map(|x| to_bf16(*x)));
+        self.ids.push(id.to_string());
     }
 
     /// Number of vectors.
@@ -148,7 +195,7 @@ impl VectorIndex {
         &self.ids[i]
     }
 
-    /// The vector of a paper, if indexed.
+    /// The vector of a paper, if indexed (not kept by a compact index).
     pub fn vector_of(&self, id: &str) -> Option<&[f32]> {
         let i = self.ids.iter().position(|x| x == id)?;
         self.data.get(i * self.dim..(i + 1) * self.dim)
@@ -243,12 +290,22 @@ impl VectorIndex {
                 .iter()
                 .flat_map(|(_, c)| c.iter())
                 .filter(|(_, hi)| *hi >= floor)
-                .map(|&(i, _)| (i, dot(&self.data[i * self.dim..(i + 1) * self.dim], query)))
+                .map(|&(i, _)| (i, self.exact(i, query)))
                 .collect()
         });
         exact.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         exact.truncate(k);
         exact
+    }
+
+    /// Row `i` against the query, in f32 (bfloat16 rows widened).
+    fn exact(&self, i: usize, query: &[f32]) -> f32 {
+        let range = i * self.dim..(i + 1) * self.dim;
+        if self.data.is_empty() {
+            let row: Vec<f32> = self.half[range].iter().map(|h| from_bf16(*h)).collect();
+            return dot(&row, query);
+        }
+        dot(&self.data[range], query)
     }
 
     /// The plain f32 scan of every row (the reference the fast path must match).
@@ -343,6 +400,36 @@ mod tests {
             index.top_k(&query[..3], 5, &|_| true).is_empty(),
             "wrong dimension"
         );
+    }
+
+    #[test]
+    fn a_compact_index_ranks_like_f32_within_bfloat16() {
+        let (n, dim) = (3000, 64);
+        let data = vectors(n, dim);
+        let ids: Vec<String> = (0..n).map(|i| format!("p{i}")).collect();
+        let full = VectorIndex::new(ids.clone(), data.clone(), dim);
+        let mut compact = VectorIndex::compact(dim, n);
+        for (id, row) in ids.iter().zip(data.chunks_exact(dim)) {
+            compact.push(id, row);
+        }
+        compact.push("wrong length", &[1.0]);
+        assert_eq!(compact.len(), n);
+        assert!(compact.vector_of("p1").is_none(), "no f32 is kept");
+        let q = full.vector_of("p7").expect("p7").to_vec();
+        let exact = full.top_k(&q, 20, &|_| true);
+        let approx = compact.top_k(&q, 20, &|_| true);
+        assert_eq!(approx[0].0, 7);
+        // The same rows, scores within bfloat16's precision.
+        let overlap = approx
+            .iter()
+            .filter(|(i, _)| exact.iter().any(|(j, _)| j == i))
+            .count();
+        assert!(overlap >= 19, "{overlap} of 20");
+        for ((_, a), (_, b)) in approx.iter().zip(&exact) {
+            assert!((a - b).abs() < 0.01, "{a} vs {b}");
+        }
+        assert_eq!(from_bf16(to_bf16(1.0)), 1.0);
+        assert!((from_bf16(to_bf16(0.123_456)) - 0.123_456).abs() < 1e-3);
     }
 
     #[test]

@@ -207,3 +207,6 @@ mod tests;
 
 #[cfg(test)]
 mod worker_tests;
+
+#[cfg(test)]
+mod text_tests;

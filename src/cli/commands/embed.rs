@@ -59,10 +59,28 @@ pub fn after_ingest(ctx: &Context, s: &mut Session) -> anyhow::Result<()> {
 }
 
 fn embed_library(ctx: &Context, s: &mut Session, model: &ModelRef) -> anyhow::Result<()> {
-    if s.lib.pending_embeddings(&model.name)?.is_empty() {
+    let papers = !s.lib.pending_embeddings(&model.name)?.is_empty();
+    let passages = !s.lib.pending_passages(&model.name)?.is_empty();
+    if !papers && !passages {
         return Ok(());
     }
     let embedder = load(ctx, &s.config, model)?;
+    if passages {
+        let bar = Bar::new("passages");
+        let result =
+            crate::fulltext::job::embed_passages(&mut s.lib, &embedder, s.config.embed.batch, &bar);
+        bar.finish();
+        let report = result?;
+        eprintln!(
+            "Embedded {} passages of papers' own text in {:.1} s ({:.1} passages/s)",
+            report.embedded,
+            report.seconds,
+            report.rate()
+        );
+    }
+    if !papers {
+        return Ok(());
+    }
     let bar = Bar::new("embedding");
     let result = ingest::embed_pending(&mut s.lib, &embedder, s.config.embed.batch, &bar);
     bar.finish();
@@ -93,10 +111,14 @@ pub fn embed(ctx: &Context, args: EmbedArgs) -> anyhow::Result<()> {
             }
             .into());
         }
-        let before = s.lib.pending_embeddings(&model.name)?.len();
+        let before = s.lib.pending_embeddings(&model.name)?.len()
+            + s.lib.pending_passages(&model.name)?.len();
         embed_library(ctx, &mut s, &model)?;
         if before == 0 {
-            eprintln!("Every paper already has a current {} vector.", model.name);
+            eprintln!(
+                "Every paper (and passage of full text) already has a current {} vector.",
+                model.name
+            );
         }
         return Ok(());
     }

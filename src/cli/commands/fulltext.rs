@@ -421,11 +421,17 @@ fn show(ctx: &Context, key: &str, section: Option<&str>, json: bool) -> anyhow::
             out.push_str(&format!("  {}{}\n", style.dim(&n), e.latex));
         }
         for c in doc.captions.iter().filter(|c| c.section == Some(i)) {
+            let name = format!("{}.", c.name());
+            let body = wrap(&c.text, w.saturating_sub(14).max(30));
+            let mut lines = body.lines();
             out.push_str(&format!(
                 "  {} {}\n",
-                style.mark(&format!("{}.", c.name())),
-                wrap(&c.text, w - 12)
+                style.mark(&format!("{name:<11}")),
+                lines.next().unwrap_or("")
             ));
+            for l in lines {
+                out.push_str(&format!("  {:<11} {l}\n", ""));
+            }
         }
         if doc.equations.iter().any(|e| e.section == Some(i))
             || doc.captions.iter().any(|c| c.section == Some(i))

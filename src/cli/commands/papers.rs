@@ -153,6 +153,11 @@ pub fn untag(home: &Home, args: TagArgs) -> anyhow::Result<()> {
 pub fn remove(home: &Home, args: RemoveArgs) -> anyhow::Result<()> {
     let mut s = open(home)?;
     let record = s.lib.remove(&args.id)?;
+    // Its downloaded PDFs go with it (the text went with the row).
+    let files = crate::fulltext::files::FileStore::new(home.root());
+    if let Err(e) = files.remove_paper(&record.paper.id) {
+        eprintln!("Removed {}, but not its files: {e}", record.paper.id);
+    }
     eprintln!("Removed {} ({})", record.paper.id, record.paper.title);
     Ok(())
 }

@@ -228,10 +228,11 @@ pub fn reindex(ctx: &Context) -> anyhow::Result<()> {
     if model.installed() {
         after_ingest(ctx, &mut s)?;
         eprintln!(
-            "{} of {} papers have a {} vector.",
+            "{} of {} papers have a {} vector; {} passages of full text too.",
             s.lib.embedding_count(&model.name)?,
             s.lib.paper_count()?,
-            model.name
+            model.name,
+            s.lib.passage_embedding_count(&model.name)?
         );
     }
     Ok(())

@@ -94,10 +94,15 @@ pub fn reading(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         ),
         top,
     );
-    // The paper's own text beside the queue (below it when narrow).
+    // The paper's own text beside the queue and the current pass's note
+    // (below them when narrow, without the note).
     let (queue_area, text_area) = if bottom.width >= 110 {
-        let [q, t] = Layout::horizontal([Constraint::Percentage(38), Constraint::Percentage(62)])
-            .areas(bottom);
+        let [left, t] =
+            Layout::horizontal([Constraint::Percentage(38), Constraint::Percentage(62)])
+                .areas(bottom);
+        let [q, n] =
+            Layout::vertical([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(left);
+        note_pane(frame, n, focus, theme);
         (q, t)
     } else {
         let [t, q] = Layout::vertical([Constraint::Min(3), Constraint::Length(6)]).areas(bottom);
@@ -156,6 +161,36 @@ fn bar(seconds: i64, max_minutes: u32, width: usize) -> String {
     let max = i64::from(max_minutes.max(1)) * 60;
     let filled = ((seconds.clamp(0, max) * width as i64) / max) as usize;
     format!("{}{}", "█".repeat(filled), "░".repeat(width - filled))
+}
+
+/// The current pass's note, as far as it fits (`e` edits it).
+fn note_pane(frame: &mut Frame, area: Rect, paper: Option<&PaperDetail>, theme: Theme) {
+    let pass = paper.and_then(|d| crate::reading::current_pass(&d.passes));
+    let title = match pass {
+        Some(p) => format!(" Note · pass {} (e edits) ", p.number()),
+        None => " Note ".to_string(),
+    };
+    let note = match (paper, pass) {
+        (Some(d), Some(p)) => d.passes[index(p)].note.clone(),
+        _ => String::new(),
+    };
+    let lines: Vec<Line> = if note.trim().is_empty() {
+        vec![Line::from(Span::styled(
+            "No note yet: e opens the pass's template in $EDITOR.",
+            theme.dim(),
+        ))]
+    } else {
+        note.lines().map(|l| Line::from(l.to_string())).collect()
+    };
+    frame.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(title)
+                .border_style(theme.dim()),
+        ),
+        area,
+    );
 }
 
 /// The text pane: what the current pass reads, scrollable.
