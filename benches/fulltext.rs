@@ -36,10 +36,13 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 const FIXTURES: &[(&str, Source, usize)] = &[
     ("2501.11120v1.html", Source::Html, 83),
     ("2004.14974.gz", Source::Latex, 15),
+    ("1911.02782.gz", Source::Latex, 13),
     ("upload4.gz", Source::Latex, 0),
     ("1706.03762v7.pdf", Source::Pdf, 9),
     ("2302.07302v1.pdf", Source::Pdf, 10),
     ("0908.0054v1.pdf", Source::Pdf, 6),
+    ("2020.acl-main.207.pdf", Source::Pdf, 5),
+    ("N18-3011.pdf", Source::Pdf, 5),
 ];
 
 const QUERIES: &[&str] = &[

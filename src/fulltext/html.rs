@@ -47,6 +47,25 @@ pub fn extract(html: &str) -> Result<Document, HtmlError> {
     Ok(doc)
 }
 
+/// "1. Introduction" → ("1", "Introduction"); "A.2 Proofs" → ("A.2",
+/// "Proofs"). A bare capital is a number only with its dot ("A. Proofs"),
+/// so a title such as "A Study of X" keeps its first word.
+fn split_leading_number(heading: &str) -> Option<(String, String)> {
+    let (first, rest) = heading.split_once(' ')?;
+    let rest = rest.trim();
+    let token = first.trim_end_matches(['.', ':']);
+    let parts: Vec<&str> = token.split('.').collect();
+    let digits = |p: &str| !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit());
+    let letter = |p: &str| p.len() == 1 && p.bytes().all(|b| b.is_ascii_uppercase());
+    let numbered = match parts.as_slice() {
+        [] => false,
+        [only] if letter(only) => first.len() > token.len(),
+        [head, tail @ ..] => (digits(head) || letter(head)) && tail.iter().all(|p| digits(p)),
+    };
+    let titled = rest.chars().next().is_some_and(char::is_alphabetic);
+    (numbered && titled).then(|| (token.to_string(), rest.to_string()))
+}
+
 fn element(node: NodeRef<'_, Node>) -> Option<ElementRef<'_>> {
     ElementRef::wrap(node)
 }
@@ -354,6 +373,14 @@ impl Walker {
                 .trim();
             number = (!tag.is_empty()).then(|| tag.to_string());
             heading = fold(&rest);
+            // Some converters leave the number in the title text ("1.
+            // Introduction") instead of an ltx_tag of its own.
+            if number.is_none() {
+                if let Some((n, title)) = split_leading_number(&heading) {
+                    number = Some(n);
+                    heading = title;
+                }
+            }
         }
         let kind = if self.appendix {
             SectionKind::Appendix
@@ -380,12 +407,38 @@ impl Walker {
 
     fn abstract_block(&mut self, node: NodeRef<'_, Node>) {
         let mut paragraphs = Vec::new();
-        find_all(node, 0, &|e| e.value().name() == "p", &mut paragraphs);
-        let text: Vec<String> = paragraphs
+        find_all(
+            node,
+            0,
+            &|e| e.value().name() == "p" || has_class(e, "ltx_p"),
+            &mut paragraphs,
+        );
+        let mut text: Vec<String> = paragraphs
             .into_iter()
             .map(inline_text)
             .filter(|t| !t.is_empty())
             .collect();
+        if text.is_empty() {
+            // Text straight in the block, after its title.
+            let mut out = String::new();
+            for c in node.children() {
+                if element(c).is_some_and(|e| has_class(e, "ltx_title") || e.value().name() == "h6")
+                {
+                    continue;
+                }
+                push_inline(c, 0, &mut out);
+            }
+            let out = fold(&out);
+            let out = out
+                .strip_prefix("Abstract")
+                .map_or(out.as_str(), |rest| {
+                    rest.trim_start_matches([':', '.', ' '])
+                })
+                .to_string();
+            if !out.is_empty() {
+                text.push(out);
+            }
+        }
         if !text.is_empty() {
             self.doc.abstract_text = Some(text.join("\n\n"));
         }

@@ -145,3 +145,39 @@ fn pages_that_are_not_latexml_or_empty_are_errors() {
     );
     assert_eq!(extract(""), Err(HtmlError::NotLatexml));
 }
+
+#[test]
+fn an_abstract_written_straight_into_its_block() {
+    let page = r#"<html><body><article class="ltx_document"><div class="ltx_abstract"><h6 class="ltx_title">Abstract</h6>We introduce the <em>Transformer</em>.</div>
+<section class="ltx_section"><h2 class="ltx_title"><span class="ltx_tag">1 </span>Introduction</h2><div class="ltx_para"><p class="ltx_p">Text.</p></div></section></article></body></html>"#;
+    let doc = extract(page).expect("document");
+    assert_eq!(
+        doc.abstract_text.as_deref(),
+        Some("We introduce the Transformer.")
+    );
+}
+
+#[test]
+fn a_number_left_in_the_heading_text_becomes_the_section_number() {
+    let page = r#"<html><body><article class="ltx_document">
+<section class="ltx_section"><h2 class="ltx_title">1. Introduction</h2><div class="ltx_para"><p class="ltx_p">Text.</p></div>
+<section class="ltx_subsection"><h3 class="ltx_title">1.2 Scope</h3><div class="ltx_para"><p class="ltx_p">More.</p></div></section></section>
+<section class="ltx_section"><h2 class="ltx_title">A Study of Attention</h2><div class="ltx_para"><p class="ltx_p">Body.</p></div></section>
+<section class="ltx_appendix"><h2 class="ltx_title">B. Proofs</h2><div class="ltx_para"><p class="ltx_p">Proof.</p></div></section>
+</article></body></html>"#;
+    let doc = extract(page).expect("document");
+    let outline: Vec<(Option<&str>, &str)> = doc
+        .sections
+        .iter()
+        .map(|s| (s.number.as_deref(), s.heading.as_str()))
+        .collect();
+    assert_eq!(
+        outline,
+        vec![
+            (Some("1"), "Introduction"),
+            (Some("1.2"), "Scope"),
+            (None, "A Study of Attention"),
+            (Some("B"), "Proofs"),
+        ]
+    );
+}

@@ -268,3 +268,44 @@ fn no_main_file_and_no_text_are_errors() {
     )]);
     assert_eq!(extract(&empty).map(|_| ()), Err(LatexError::Empty));
 }
+
+#[test]
+fn an_abstract_without_a_blank_line_before_its_end() {
+    for t in [
+        "\\documentclass{article}\\begin{document}\\begin{abstract}X y z.\\end{abstract}\\section{A}B\\end{document}",
+        "\\documentclass{article}\n\n\\begin{document}\\maketitle\n\\begin{abstract}\nX y z.\n\\end{abstract}\n\\section{A}B\n\\end{document}",
+    ] {
+        let f = source(&[("m.tex", t)]);
+        let doc = extract(&f).expect("document").document;
+        assert_eq!(doc.abstract_text.as_deref(), Some("X y z."), "{t}");
+        assert_eq!(headings(&doc), ["1 A"]);
+    }
+}
+
+#[test]
+fn s2orc_eprint_with_its_own_style_file() {
+    // ACL's acl2020.sty redefines the abstract environment and \section;
+    // the abstract ends without a blank line before \end{abstract}.
+    let x = extract(&files("1911.02782.gz")).expect("document");
+    let doc = &x.document;
+    assert_eq!(x.main, "main.tex");
+    assert!(
+        doc.abstract_text
+            .as_deref()
+            .is_some_and(|a| a.starts_with("We introduce S2ORC, a large corpus of 81.1M")),
+        "{:?}",
+        doc.abstract_text
+    );
+    let h = headings(doc);
+    assert_eq!(h[0], "1 Introduction");
+    assert!(
+        h.contains(&"2.2 Processing LaTeX source".to_string()),
+        "{h:?}"
+    );
+    assert!(h.contains(&"8 Conclusion".to_string()));
+    assert!(h.iter().any(|t| t.starts_with("G MAG")), "{h:?}");
+    assert_eq!(doc.captions.len(), 13);
+    assert_eq!(doc.references.len(), 55);
+    let text: String = doc.sections.iter().map(|s| s.text()).collect();
+    assert!(!text.contains("\\gorc") && text.contains("S2ORC"));
+}

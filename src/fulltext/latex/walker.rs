@@ -828,18 +828,23 @@ impl Walker {
             self.flush();
             self.end_collected_abstract();
         }
+        // The last paragraph belongs to the environment it is in: flush it
+        // while that environment is still open.
+        if matches!(
+            self.envs.last(),
+            Some(Env::Abstract | Env::List { .. } | Env::Theorem | Env::Bibliography | Env::Back)
+        ) {
+            self.flush();
+        }
         let Some(top) = self.envs.pop() else {
             return;
         };
         match top {
-            Env::Abstract => {
-                self.flush();
-                // Flushing inside the abstract env collects; now stop.
-                if !self.abstract_paragraphs.is_empty() {
-                    self.doc.abstract_text = Some(self.abstract_paragraphs.join("\n\n"));
-                    self.abstract_paragraphs.clear();
-                    self.front.clear();
-                }
+            // What the abstract environment collected is the abstract.
+            Env::Abstract if !self.abstract_paragraphs.is_empty() => {
+                self.doc.abstract_text = Some(self.abstract_paragraphs.join("\n\n"));
+                self.abstract_paragraphs.clear();
+                self.front.clear();
             }
             Env::Float(_) => {
                 self.suppress = self.suppress.saturating_sub(1);

@@ -29,13 +29,24 @@ pub struct Line {
 }
 
 impl Line {
-    /// The words joined by spaces.
+    /// The words joined by spaces, except where two boxes touch: poppler
+    /// splits a word where its font changes, as small capitals do
+    /// ("S PECTER" is set S + PECTER), and those pieces are one word.
     pub fn text(&self) -> String {
-        self.words
-            .iter()
-            .map(|w| w.text.as_str())
-            .collect::<Vec<_>>()
-            .join(" ")
+        let mut out = String::new();
+        for (i, w) in self.words.iter().enumerate() {
+            if i > 0 {
+                let prev = &self.words[i - 1];
+                let size = (prev.y1 - prev.y0).max(w.y1 - w.y0);
+                let gap = w.x0 - prev.x1;
+                let touching = size > 0.0 && gap.abs() < size * 0.08;
+                if !touching {
+                    out.push(' ');
+                }
+            }
+            out.push_str(&w.text);
+        }
+        out
     }
 
     /// The line's height: its tallest word's (0 without geometry).
@@ -253,6 +264,33 @@ mod tests {
         assert_eq!(l.pages.len(), 2);
         assert_eq!(l.blocks.len(), 2);
         assert_eq!(l.blocks[0].text(), "Tom&Jerry –x");
+        // Boxes that touch are one word split by a change of font.
+        let small_caps = Line {
+            words: vec![
+                Word {
+                    text: "S".into(),
+                    x0: 10.0,
+                    y0: 0.0,
+                    x1: 17.0,
+                    y1: 10.0,
+                },
+                Word {
+                    text: "PECTER".into(),
+                    x0: 17.2,
+                    y0: 2.0,
+                    x1: 50.0,
+                    y1: 10.0,
+                },
+                Word {
+                    text: "works".into(),
+                    x0: 53.0,
+                    y0: 0.0,
+                    x1: 80.0,
+                    y1: 10.0,
+                },
+            ],
+        };
+        assert_eq!(small_caps.text(), "SPECTER works");
         assert_eq!(l.blocks[1].page, 1);
         assert_eq!(l.blocks[1].lines[0].height(), 11.0);
         // Cut-off XML keeps what was read.

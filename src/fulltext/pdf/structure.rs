@@ -26,6 +26,10 @@ struct Unit {
     left: f32,
     right: f32,
     page_height: f32,
+    page_width: f32,
+    /// The block's horizontal extent (all lines).
+    x0: f32,
+    x1: f32,
 }
 
 impl Unit {
@@ -67,7 +71,83 @@ fn unit(block: &Block, layout: &Layout) -> Unit {
         left: first.map_or(0.0, |l| l.left()),
         right: first.map_or(0.0, |l| l.right()),
         page_height: layout.pages.get(block.page).map_or(792.0, |p| p.1),
+        page_width: layout.pages.get(block.page).map_or(612.0, |p| p.0),
+        x0: block
+            .lines
+            .iter()
+            .map(|l| l.left())
+            .fold(f32::MAX, f32::min),
+        x1: block.lines.iter().map(|l| l.right()).fold(0.0, f32::max),
     }
+}
+
+/// Puts two-column pages in reading order: poppler's order is usually
+/// right, but on pages with floats it can read the top of the right
+/// column before the end of the left. Blocks as wide as the page (titles,
+/// wide figures) split the page into bands; within a band the left column
+/// is read top to bottom, then the right. Single-column pages keep
+/// poppler's order.
+fn reading_order(units: Vec<Unit>) -> Vec<Unit> {
+    let mut out = Vec::with_capacity(units.len());
+    let mut page: Vec<Unit> = Vec::new();
+    for u in units {
+        if page.first().is_some_and(|p| p.page != u.page) {
+            out.extend(order_page(std::mem::take(&mut page)));
+        }
+        page.push(u);
+    }
+    out.extend(order_page(page));
+    out
+}
+
+fn order_page(units: Vec<Unit>) -> Vec<Unit> {
+    let Some(first) = units.first() else {
+        return units;
+    };
+    let (width, mid) = (first.page_width, first.page_width / 2.0);
+    let spanning = |u: &Unit| u.x1 - u.x0 > width * 0.55;
+    let left = |u: &Unit| (u.x0 + u.x1) / 2.0 < mid;
+    let column_blocks = |is_left: bool| {
+        units
+            .iter()
+            .filter(|u| !spanning(u) && left(u) == is_left && u.words() >= 8)
+            .count()
+    };
+    // Not a two-column page: poppler's order stands.
+    if column_blocks(true) < 2 || column_blocks(false) < 2 {
+        return units;
+    }
+    let mut bands: Vec<f32> = units
+        .iter()
+        .filter(|u| spanning(u))
+        .map(|u| u.top)
+        .collect();
+    bands.sort_by(f32::total_cmp);
+    let band_of = |u: &Unit| bands.iter().filter(|b| **b <= u.top).count();
+    let mut keyed: Vec<(usize, u8, f32, usize, Unit)> = units
+        .into_iter()
+        .enumerate()
+        .map(|(i, u)| {
+            let band = band_of(&u);
+            // Within a band: the spanning block first (it opens the band),
+            // then the left column, then the right.
+            let column = if spanning(&u) {
+                0
+            } else if left(&u) {
+                1
+            } else {
+                2
+            };
+            (band, column, u.top, i, u)
+        })
+        .collect();
+    keyed.sort_by(|a, b| {
+        (a.0, a.1)
+            .cmp(&(b.0, b.1))
+            .then(a.2.total_cmp(&b.2))
+            .then(a.3.cmp(&b.3))
+    });
+    keyed.into_iter().map(|k| k.4).collect()
 }
 
 /// arXiv's vertical stamp: "arXiv:1706.03762v7 [cs.CL] 2 Aug 2023".
@@ -643,6 +723,9 @@ enum State {
 pub fn structure(layout: &Layout) -> Document {
     let geometry = layout.geometry;
     let mut units: Vec<Unit> = layout.blocks.iter().map(|b| unit(b, layout)).collect();
+    if geometry {
+        units = reading_order(units);
+    }
     join_numbers(&mut units, geometry);
     drop_furniture(&mut units, layout.pages.len(), geometry);
     let doc = build(&units, geometry, false);
@@ -676,6 +759,8 @@ fn build(units: &[Unit], geometry: bool, all_body: bool) -> Document {
     let mut captions_seen: HashSet<(String, String)> = HashSet::new();
     // The references are numbered [1], [2], … (then other text there is not one).
     let mut numbered_refs = false;
+    // The type size of the abstract's first block.
+    let mut abstract_height: Option<f32> = None;
     for u in units {
         let text = u.text();
         // Footnotes, figure labels, the venue line: set smaller than the text.
@@ -837,8 +922,15 @@ fn build(units: &[Unit], geometry: bool, all_body: bool) -> Document {
             }
             State::Abstract | State::Body => {}
         }
+        // Abstracts are often set smaller than the text (ACL's 10 pt under
+        // 11 pt): the first block after the heading sets the abstract's
+        // size, and what follows in that size is the abstract too.
+        let abstract_sized = state == State::Abstract
+            && geometry
+            && u.height >= body * 0.8
+            && abstract_height.is_none_or(|h: f32| (h - u.height).abs() < 0.3);
         // Text that is not prose: footnotes and figure text (small), equations, table cells.
-        if small || is_equation_line(u) {
+        if (small && !abstract_sized) || is_equation_line(u) {
             continue;
         }
         let words = u.words();
@@ -864,6 +956,9 @@ fn build(units: &[Unit], geometry: bool, all_body: bool) -> Document {
         }
         let para = paragraph(&u.lines, &vocab);
         if state == State::Abstract {
+            if abstract_height.is_none() {
+                abstract_height = Some(u.height);
+            }
             abstract_parts.push(para);
             continue;
         }

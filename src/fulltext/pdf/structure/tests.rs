@@ -250,3 +250,56 @@ fn plain_text_without_geometry_still_gets_structure() {
     assert_eq!(flat.sections.len(), 1);
     assert!(flat.sections[0].heading.is_empty());
 }
+
+#[test]
+fn acl_paper_with_a_small_abstract_small_capitals_and_columns_out_of_order() {
+    let Some(layout) = bbox("2020.acl-main.207.pdf") else {
+        return;
+    };
+    let doc = structure(&layout);
+    // The abstract is set in 10 pt under 11 pt text, and still read.
+    assert!(
+        doc.abstract_text
+            .as_deref()
+            .is_some_and(|a| a.starts_with("Representation learning is a critical ingredient")),
+        "{:?}",
+        doc.abstract_text
+    );
+    let t = titles(&doc);
+    // Poppler reads the top of page 4's right column before the end of its
+    // left: the columns are put back in order, so 3.2 comes before 3.3.
+    let at = |h: &str| t.iter().position(|x| x == h);
+    assert!(
+        at("3.2 Citation Prediction") < at("3.3 User Activity"),
+        "{t:?}"
+    );
+    assert!(at("3.2 Citation Prediction").is_some());
+    assert!(t.contains(&"8 Conclusions and Future Work".to_string()));
+    assert_eq!(doc.captions.len(), 5);
+    // Small capitals are one word, not "S PECTER".
+    assert!(
+        doc.captions[0].text.contains("SPECTER"),
+        "{}",
+        doc.captions[0].text
+    );
+    let c = conclusion(&doc).expect("conclusion");
+    assert!(c.text.starts_with("We present SPECTER"), "{}", c.text);
+}
+
+#[test]
+fn acl_2018_paper_starts_its_introduction_at_the_start() {
+    let Some(layout) = bbox("N18-3011.pdf") else {
+        return;
+    };
+    let doc = structure(&layout);
+    let intro = &doc.sections[0];
+    assert_eq!(intro.title(), "1 Introduction");
+    assert!(
+        intro.paragraphs[0].starts_with("The goal of this work is to facilitate"),
+        "{}",
+        intro.paragraphs[0]
+    );
+    assert!(titles(&doc).contains(&"2.2 Edge Types".to_string()));
+    assert_eq!(doc.captions.len(), 5);
+    assert!(doc.abstract_text.is_some());
+}
