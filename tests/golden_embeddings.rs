@@ -95,4 +95,16 @@ fn the_fused_cpu_encoder_matches_candle_transformers_bert() {
         let c = cosine(x, y);
         assert!(c > 0.99999, "cosine {c} for {text:?}");
     }
+    // One at a time, as a query is: a handful of tokens take the thin
+    // path (few rows against whole weight matrices), which must agree too.
+    for (y, text) in b.iter().zip(texts) {
+        let x = fast.embed(&[text], 1, &mut |_| {}).expect("one");
+        let c = cosine(&x[0], y);
+        assert!(c > 0.99999, "cosine {c} for {text:?} alone");
+    }
+    let query = fast.embed_query("low-rank adaptation").expect("query");
+    let want = reference
+        .embed_query("low-rank adaptation")
+        .expect("reference query");
+    assert!(cosine(&query, &want) > 0.99999, "query");
 }

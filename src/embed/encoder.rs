@@ -3,7 +3,9 @@
 //! and value projections fused into one matrix product, attention computed
 //! a few sequences at a time (small score matrices stay in cache and in the
 //! allocator), and every element-wise step fused into one in-place pass
-//! ([`super::kernels`]). On a GPU the stock `BertModel` runs instead.
+//! ([`super::kernels`]). A handful of tokens (a query) takes the thin
+//! path ([`thin`]) instead of the general matrix products. On a GPU the
+//! stock `BertModel` runs instead.
 //! Both give the same vectors; a test holds them together.
 
 use super::kernels::{AddBias, BiasGelu, BiasResidualNorm, MaskedSoftmax, layer_norm_row};
@@ -11,13 +13,18 @@ use candle_core::{Device, IndexOp, Result, Tensor};
 use candle_transformers::models::bert::Config;
 use std::collections::HashMap;
 
+mod thin;
+
 /// Rows of the feed-forward block computed together.
 const FFN_ROWS: usize = 1024;
 /// Sequences whose attention is computed together.
 const ATTENTION_GROUP: usize = 4;
 
+/// Weights stay in the model's own (out, in) layout: the batch path's
+/// matrix products read them transposed, and a query's products
+/// ([`thin`]) stream each output's row of weights front to back.
 struct LayerWeights {
-    /// (hidden, 3·hidden): Q, K and V projections side by side, transposed.
+    /// (3·hidden, hidden): the Q, K and V projections stacked.
     qkv: Tensor,
     qkv_bias: Vec<f32>,
     out: Tensor,
@@ -71,11 +78,11 @@ impl Weights {
         vec1(self.take(name, &[size])?)
     }
 
-    /// A linear layer's weight, transposed to (in, out), and its bias.
+    /// A linear layer's weight, (out, in) as stored, and its bias.
     fn linear(&mut self, name: &str, inputs: usize, outputs: usize) -> Result<(Tensor, Vec<f32>)> {
         let w = self.take(&format!("{name}.weight"), &[outputs, inputs])?;
         let b = self.vector(&format!("{name}.bias"), outputs)?;
-        Ok((w.t()?.contiguous()?, b))
+        Ok((w.contiguous()?, b))
     }
 
     fn norm(&mut self, name: &str, size: usize) -> Result<(Vec<f32>, Vec<f32>)> {
@@ -118,7 +125,7 @@ impl CpuBert {
             let (q, qb) = w.linear(&format!("{l}.attention.self.query"), h, h)?;
             let (k, kb) = w.linear(&format!("{l}.attention.self.key"), h, h)?;
             let (v, vb) = w.linear(&format!("{l}.attention.self.value"), h, h)?;
-            let qkv = Tensor::cat(&[&q, &k, &v], 1)?.contiguous()?;
+            let qkv = Tensor::cat(&[&q, &k, &v], 0)?.contiguous()?;
             let qkv_bias = [qb, kb, vb].concat();
             let (out, out_bias) = w.linear(&format!("{l}.attention.output.dense"), h, h)?;
             let norm1 = w.norm(&format!("{l}.attention.output.LayerNorm"), h)?;
@@ -248,11 +255,14 @@ impl CpuBert {
                 layer_norm_row(row, &self.embed_norm.0, &self.embed_norm.1, self.eps);
             }
         }
+        if rows * width <= thin::MAX_ROWS {
+            return self.forward_thin(x, &lengths, width);
+        }
         let mut x = Tensor::from_vec(x, (rows * width, h), &self.device)?;
         let head = h / self.heads;
         let scale = 1.0 / (head as f32).sqrt();
         for layer in &self.layers {
-            let qkv = x.matmul(&layer.qkv)?;
+            let qkv = x.matmul(&layer.qkv.t()?)?;
             qkv.inplace_op1(&AddBias(&layer.qkv_bias))?;
             // (rows, width, 3, heads, head) → three (rows, heads, width, head).
             let qkv = qkv.reshape((rows, width, 3, self.heads, head))?;
@@ -264,7 +274,7 @@ impl CpuBert {
                 .transpose(1, 2)?
                 .contiguous()?
                 .reshape((rows * width, h))?;
-            let attended = context.matmul(&layer.out)?;
+            let attended = context.matmul(&layer.out.t()?)?;
             attended.inplace_op2(
                 &x,
                 &BiasResidualNorm {
@@ -280,9 +290,9 @@ impl CpuBert {
             let mut outputs = Vec::with_capacity(attended.dim(0)?.div_ceil(FFN_ROWS));
             for start in (0..attended.dim(0)?).step_by(FFN_ROWS) {
                 let part = attended.narrow(0, start, FFN_ROWS.min(attended.dim(0)? - start))?;
-                let up = part.matmul(&layer.up)?;
+                let up = part.matmul(&layer.up.t()?)?;
                 up.inplace_op1(&BiasGelu(&layer.up_bias))?;
-                let down = up.matmul(&layer.down)?;
+                let down = up.matmul(&layer.down.t()?)?;
                 down.inplace_op2(
                     &part,
                     &BiasResidualNorm {

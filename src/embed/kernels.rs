@@ -28,9 +28,33 @@ pub(super) fn threads() -> usize {
     if ALONE.with(std::cell::Cell::get) {
         return 1;
     }
-    std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(8)
+    // Asked once: the standard library reads the cgroup files on every
+    // call, which showed in a query's profile.
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CORES.get_or_init(|| {
+        std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(8)
+    })
+}
+
+/// `data = data + bias`, row by row, on plain rows (the thin path).
+pub(super) fn add_bias_rows(data: &mut [f32], bias: &[f32]) {
+    par_rows(data, bias.len(), &AddBias(bias));
+}
+
+/// `data = gelu(data + bias)`, row by row, on plain rows.
+pub(super) fn bias_gelu_rows(data: &mut [f32], bias: &[f32]) {
+    par_rows(data, bias.len(), &BiasGelu(bias));
+}
+
+/// `data = LayerNorm(data + bias + residual)`, row by row, on plain rows.
+pub(super) fn bias_residual_norm_rows(
+    data: &mut [f32],
+    residual: &[f32],
+    op: &BiasResidualNorm<'_>,
+) {
+    par_rows(data, op.bias.len(), &WithResidual { op, residual });
 }
 
 /// Work done row by row. `row` is inlined into a function compiled for the

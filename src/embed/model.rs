@@ -250,8 +250,10 @@ impl Embedder {
     /// Embeds a search query, with the model's query prefix.
     pub fn embed_query(&self, query: &str) -> Result<Vec<f32>, EmbedError> {
         let text = format!("{}{query}", self.layout.query_prefix);
-        // A query is a handful of tokens: waking a second thread for each
-        // small matrix product costs more than it saves.
+        // A short query takes the encoder's thin path, which splits each
+        // product across the cores itself; a long one (a pasted abstract)
+        // runs the batch path on one thread, where waking a second thread
+        // for each small product costs more than it saves.
         let run = || self.embed(&[text.as_str()], 1, &mut |_| {});
         let mut v = match single_thread_pool() {
             Some(pool) => pool.install(run)?,
