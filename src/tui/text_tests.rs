@@ -296,8 +296,12 @@ fn the_worker_gets_text_and_opens_pdfs_without_losing_a_runs_cancel() {
     assert!(!failed, "{message}");
     let pdf = dir.path().join("files/1706.03762/v7.pdf");
     assert!(pdf.is_file());
+    // The shell creates the marker before it writes to it: wait for the
+    // content, not the file.
     let deadline = Instant::now() + Duration::from_secs(10);
-    while !marker.exists() && Instant::now() < deadline {
+    while std::fs::read_to_string(&marker).map_or(true, |s| s.is_empty())
+        && Instant::now() < deadline
+    {
         std::thread::sleep(Duration::from_millis(20));
     }
     assert_eq!(
