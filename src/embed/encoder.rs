@@ -9,6 +9,7 @@
 //! Both give the same vectors; a test holds them together.
 
 use super::kernels::{AddBias, BiasGelu, BiasResidualNorm, MaskedSoftmax, layer_norm_row};
+use super::weights::{DiskRows, Loaded};
 use candle_core::{Device, IndexOp, Result, Tensor};
 use candle_transformers::models::bert::Config;
 use std::collections::HashMap;
@@ -39,7 +40,7 @@ struct LayerWeights {
 
 /// The CPU encoder.
 pub struct CpuBert {
-    word: Vec<f32>,
+    word: WordTable,
     position: Vec<f32>,
     token_type: Vec<f32>,
     embed_norm: (Vec<f32>, Vec<f32>),
@@ -93,23 +94,56 @@ impl Weights {
     }
 }
 
+/// The word embeddings: in memory, or left in the model file and read a
+/// row per token (47 MB the process need not hold; a query reads a dozen
+/// rows).
+enum WordTable {
+    Memory(Vec<f32>),
+    Disk(DiskRows),
+}
+
+impl WordTable {
+    fn row_into(&self, id: usize, out: &mut [f32]) -> Result<()> {
+        match self {
+            WordTable::Memory(table) => {
+                let Some(row) = table.get(id * out.len()..(id + 1) * out.len()) else {
+                    candle_core::bail!("token id {id} is outside the model's word table")
+                };
+                out.copy_from_slice(row);
+                Ok(())
+            }
+            WordTable::Disk(rows) => rows.row_into(id, out).map_err(candle_core::Error::Msg),
+        }
+    }
+}
+
 impl CpuBert {
     /// Builds the encoder from the tensors `BertModel` would load, by the
-    /// same names (with or without a `bert.` prefix).
-    pub fn load(
-        tensors: HashMap<String, Tensor>,
-        config: &Config,
-        device: &Device,
-    ) -> Result<CpuBert> {
-        let prefix = if tensors.contains_key("embeddings.word_embeddings.weight") {
+    /// same names (with or without a `bert.` prefix); the word table may
+    /// have been left on disk.
+    pub fn load(loaded: Loaded, config: &Config, device: &Device) -> Result<CpuBert> {
+        let Loaded {
+            tensors,
+            mut on_disk,
+        } = loaded;
+        const WORDS: &str = "embeddings.word_embeddings.weight";
+        let prefix = if tensors.contains_key(WORDS) || on_disk.contains_key(WORDS) {
             ""
         } else {
             "bert."
         };
-        let mut w = Weights { tensors, prefix };
         let h = config.hidden_size;
         let inner = config.intermediate_size;
-        let word = vec1(w.take("embeddings.word_embeddings.weight", &[config.vocab_size, h])?)?;
+        let mut w = Weights { tensors, prefix };
+        let word = match on_disk.remove(&format!("{prefix}{WORDS}")) {
+            Some(rows) if rows.shape() == (config.vocab_size, h) => WordTable::Disk(rows),
+            Some(rows) => candle_core::bail!(
+                "{prefix}{WORDS} has shape {:?}, expected {:?}",
+                rows.shape(),
+                (config.vocab_size, h)
+            ),
+            None => WordTable::Memory(vec1(w.take(WORDS, &[config.vocab_size, h])?)?),
+        };
         let position = vec1(w.take(
             "embeddings.position_embeddings.weight",
             &[config.max_position_embeddings, h],
@@ -241,16 +275,12 @@ impl CpuBert {
         for (r, ids) in sequences.iter().enumerate() {
             for (t, &id) in ids.iter().take(width).enumerate() {
                 let row = &mut x[(r * width + t) * h..(r * width + t + 1) * h];
-                let word = self.word.get(id as usize * h..(id as usize + 1) * h);
-                let pos = self.position.get(t * h..(t + 1) * h);
-                let (Some(word), Some(pos)) = (word, pos) else {
-                    candle_core::bail!(
-                        "token id {id} or position {t} is outside the model's tables"
-                    )
+                let Some(pos) = self.position.get(t * h..(t + 1) * h) else {
+                    candle_core::bail!("position {t} is outside the model's table")
                 };
-                for (((o, w), p), y) in row.iter_mut().zip(word).zip(pos).zip(&self.token_type[..h])
-                {
-                    *o = w + p + y;
+                self.word.row_into(id as usize, row)?;
+                for ((o, p), y) in row.iter_mut().zip(pos).zip(&self.token_type[..h]) {
+                    *o += p + y;
                 }
                 layer_norm_row(row, &self.embed_norm.0, &self.embed_norm.1, self.eps);
             }

@@ -115,16 +115,19 @@ impl Embedder {
             }))
             .map_err(|e| bad("tokenizer.json", &e))?;
         tokenizer.with_padding(None);
-        let tensors = super::weights::load(&dir.join("model.safetensors"), device)
+        let cpu = device.is_cpu() && engine == Engine::Auto;
+        // The CPU encoder reads the word table a row per token from the
+        // file; the stock model needs it whole.
+        let leave_on_disk = |name: &str| cpu && name.ends_with("embeddings.word_embeddings.weight");
+        let loaded = super::weights::load(&dir.join("model.safetensors"), device, &leave_on_disk)
             .map_err(|e| bad("model.safetensors", &e))?;
-        let encoder = if device.is_cpu() && engine == Engine::Auto {
+        let encoder = if cpu {
             Encoder::Cpu(
-                CpuBert::load(tensors, &config, device)
-                    .map_err(|e| bad("model.safetensors", &e))?,
+                CpuBert::load(loaded, &config, device).map_err(|e| bad("model.safetensors", &e))?,
             )
         } else {
             // f32: half precision BERT on CPU overflows candle's attention mask.
-            let vb = VarBuilder::from_tensors(tensors, DType::F32, device);
+            let vb = VarBuilder::from_tensors(loaded.tensors, DType::F32, device);
             Encoder::Reference(
                 BertModel::load(vb, &config).map_err(|e| bad("model.safetensors", &e))?,
             )

@@ -2,11 +2,59 @@
 //! into one buffer first (what a safe, mmap-free load otherwise does) holds
 //! every weight twice while the model is built, and a search process's peak
 //! memory is what users see; this keeps one copy plus one tensor in flight.
+//! A table read a row at a time (the word embeddings: 47 MB, of which a
+//! query needs a dozen rows) can be left in the file ([`DiskRows`]).
 
 use candle_core::{DType, Device, Tensor};
 use std::collections::HashMap;
 use std::io::{Read, Seek, SeekFrom};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// An f32 table left in the model file, read a row at a time (the page
+/// cache keeps the rows in use; the process does not hold the table).
+#[derive(Debug)]
+pub struct DiskRows {
+    file: Mutex<std::fs::File>,
+    path: PathBuf,
+    start: u64,
+    rows: usize,
+    cols: usize,
+}
+
+impl DiskRows {
+    /// The table's shape: (rows, columns).
+    pub fn shape(&self) -> (usize, usize) {
+        (self.rows, self.cols)
+    }
+
+    /// Row `i` into `out` (`cols` long).
+    pub fn row_into(&self, i: usize, out: &mut [f32]) -> Result<(), String> {
+        if i >= self.rows || out.len() != self.cols {
+            return Err(format!("row {i} is outside the table ({} rows)", self.rows));
+        }
+        let mut bytes = vec![0u8; self.cols * 4];
+        {
+            let mut file = self
+                .file
+                .lock()
+                .map_err(|_| "the model file lock is poisoned")?;
+            file.seek(SeekFrom::Start(self.start + (i * self.cols * 4) as u64))
+                .and_then(|_| file.read_exact(&mut bytes))
+                .map_err(|e| format!("reading {}: {e}", self.path.display()))?;
+        }
+        for (o, b) in out.iter_mut().zip(bytes.chunks_exact(4)) {
+            *o = f32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+        }
+        Ok(())
+    }
+}
+
+/// What [`load`] read: tensors in memory, and the tables left on disk.
+pub struct Loaded {
+    pub tensors: HashMap<String, Tensor>,
+    pub on_disk: HashMap<String, DiskRows>,
+}
 
 #[derive(serde::Deserialize)]
 struct Entry {
@@ -15,8 +63,13 @@ struct Entry {
     data_offsets: [u64; 2],
 }
 
-/// Loads every tensor as f32 on `device`.
-pub fn load(path: &Path, device: &Device) -> Result<HashMap<String, Tensor>, String> {
+/// Loads every tensor as f32 on `device`, except the 2-D f32 tables that
+/// `leave_on_disk` names, which are left in the file.
+pub fn load(
+    path: &Path,
+    device: &Device,
+    leave_on_disk: &dyn Fn(&str) -> bool,
+) -> Result<Loaded, String> {
     let mut file = std::fs::File::open(path).map_err(|e| e.to_string())?;
     let file_len = file.metadata().map_err(|e| e.to_string())?.len();
     let mut len = [0u8; 8];
@@ -35,6 +88,7 @@ pub fn load(path: &Path, device: &Device) -> Result<HashMap<String, Tensor>, Str
         serde_json::from_slice(&header).map_err(|e| format!("the header is not JSON: {e}"))?;
     let data_start = 8 + header_len;
     let mut tensors = HashMap::with_capacity(entries.len());
+    let mut on_disk = HashMap::new();
     for (name, value) in entries {
         if name == "__metadata__" {
             continue;
@@ -54,6 +108,22 @@ pub fn load(path: &Path, device: &Device) -> Result<HashMap<String, Tensor>, Str
             return Err(format!(
                 "{name}: its data does not fit the file (truncated?)"
             ));
+        }
+        if let ([rows, cols], DType::F32) = (entry.shape.as_slice(), dtype) {
+            if leave_on_disk(&name) {
+                let file = std::fs::File::open(path).map_err(|e| format!("{name}: {e}"))?;
+                on_disk.insert(
+                    name,
+                    DiskRows {
+                        file: Mutex::new(file),
+                        path: path.to_path_buf(),
+                        start: data_start + start,
+                        rows: *rows,
+                        cols: *cols,
+                    },
+                );
+                continue;
+            }
         }
         let mut bytes = vec![0u8; (end - start) as usize];
         file.seek(SeekFrom::Start(data_start + start))
@@ -76,5 +146,5 @@ pub fn load(path: &Path, device: &Device) -> Result<HashMap<String, Tensor>, Str
         };
         tensors.insert(name, tensor);
     }
-    Ok(tensors)
+    Ok(Loaded { tensors, on_disk })
 }
