@@ -7,6 +7,7 @@ pub mod arxiv;
 pub mod cli;
 pub mod config;
 pub mod embed;
+pub mod feed;
 pub mod formats;
 pub mod fulltext;
 pub mod home;

@@ -83,6 +83,8 @@ pub enum Command {
     /// Numbers papers report, checked against runs in `impl ledger`.
     #[command(subcommand)]
     Claim(crate::cli::impl_args::ClaimCommand),
+    /// New papers ranked for you, with reasons; like or dislike to teach it.
+    Feed(crate::cli::feed_args::FeedArgs),
     /// Open a paper's PDF (downloaded once into the home), or print its path.
     Open(crate::cli::fulltext_args::OpenArgs),
     /// The papers' own text: get it (HTML, LaTeX source or PDF), see what is there, read it.

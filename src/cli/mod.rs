@@ -4,6 +4,7 @@
 
 pub mod args;
 mod commands;
+pub mod feed_args;
 pub mod fulltext_args;
 pub mod impl_args;
 pub mod output;
@@ -81,6 +82,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Impl(c) => commands::impls::run(home, c),
         Command::Claim(c) => commands::impls::claim(home, c),
         Command::Open(a) => commands::fulltext::open_pdf(home, a),
+        Command::Feed(a) => commands::feed::run(home, a),
         Command::Fulltext(c) => commands::fulltext::run(home, c),
         Command::PdfText(a) => commands::fulltext::pdf_text(a),
     }

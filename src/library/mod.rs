@@ -37,6 +37,9 @@ pub enum LibraryError {
         "no paper '{0}' in the library (see `litradar list`, or add it with `litradar add {0}`)"
     )]
     NoSuchPaper(String),
+    /// No tag with that name.
+    #[error("no tag '{0}' in the library (tag a paper with `litradar tag ID {0}` first)")]
+    NoSuchTag(String),
     /// No watch with that name.
     #[error("no watch named '{0}' (see `litradar watch list`)")]
     NoSuchWatch(String),

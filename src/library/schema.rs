@@ -7,7 +7,7 @@ use rusqlite::{Connection, OptionalExtension};
 
 /// The migrations, oldest first; `MIGRATIONS[i]` brings a database from
 /// version `i` to version `i + 1`. Never edit one that has shipped: add a new one.
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7];
 
 /// The schema version this build writes.
 pub const CURRENT_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -345,6 +345,21 @@ CREATE TRIGGER fulltext_changed_insert AFTER INSERT ON fulltext
 BEGIN INSERT INTO index_changes (paper_id) VALUES (new.paper_id); END;
 CREATE TRIGGER fulltext_changed_delete AFTER DELETE ON fulltext
 BEGIN INSERT INTO index_changes (paper_id) VALUES (old.paper_id); END;
+"#;
+
+/// The feed: what the reader said of papers it showed (like, dislike,
+/// dismiss), and when each view was last looked at.
+const V7: &str = r#"
+CREATE TABLE feed_marks (
+    paper_id  TEXT PRIMARY KEY REFERENCES papers (id) ON DELETE CASCADE ON UPDATE CASCADE,
+    mark      TEXT NOT NULL CHECK (mark IN ('like', 'dislike', 'dismiss')),
+    marked_at TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE feed_looks (
+    view      TEXT PRIMARY KEY,
+    looked_at TEXT NOT NULL
+) STRICT;
 "#;
 
 /// Why the schema could not be brought up to date.

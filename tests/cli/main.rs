@@ -4,6 +4,7 @@
 mod support;
 
 mod demo;
+mod feed;
 mod fetch;
 mod fulltext;
 mod impls;

@@ -4,6 +4,7 @@
 pub mod config;
 pub mod demo;
 pub mod embed;
+pub mod feed;
 pub mod fetch;
 pub mod fulltext;
 pub mod impls;
