@@ -84,6 +84,8 @@ pub struct Item {
     pub id: String,
     /// Title.
     pub title: String,
+    /// Abstract.
+    pub abstract_text: String,
     /// The model's score; `None` when nothing was learned (newest first).
     pub score: Option<f32>,
     /// The reader's papers nearest to it, nearest first.
@@ -210,6 +212,7 @@ pub fn look(lib: &Library, request: &Request) -> Result<Feed, LibraryError> {
         .map(|r| Item {
             id: papers[r.index].id.clone(),
             title: papers[r.index].title.clone(),
+            abstract_text: papers[r.index].abstract_text.clone(),
             score: Some(r.score),
             similar: r.similar.iter().map(|&i| papers[i].id.clone()).collect(),
             words: r.words,
@@ -231,6 +234,7 @@ fn newest_first(papers: &[FeedPaper], candidates: &[usize], limit: usize) -> Vec
         .map(|i| Item {
             id: papers[i].id.clone(),
             title: papers[i].title.clone(),
+            abstract_text: papers[i].abstract_text.clone(),
             score: None,
             similar: Vec::new(),
             words: Vec::new(),

@@ -23,17 +23,20 @@ pub enum Screen {
     Fetch,
     /// Implementations and the ledger.
     Code,
+    /// The feed: new papers ranked for the reader.
+    Inbox,
 }
 
 impl Screen {
     /// All, in tab order.
-    pub const ALL: [Screen; 6] = [
+    pub const ALL: [Screen; 7] = [
         Screen::Library,
         Screen::Search,
         Screen::Reading,
         Screen::Radar,
         Screen::Fetch,
         Screen::Code,
+        Screen::Inbox,
     ];
 
     /// The tab's title.
@@ -45,6 +48,7 @@ impl Screen {
             Screen::Radar => "Radar",
             Screen::Fetch => "Fetch",
             Screen::Code => "Code",
+            Screen::Inbox => "Inbox",
         }
     }
 }
@@ -191,6 +195,36 @@ pub struct CodeView {
     pub running: Option<String>,
 }
 
+/// The Inbox screen: the feed since the last look.
+#[derive(Debug, Clone, Default)]
+pub struct InboxView {
+    /// The ranked feed, once it arrived.
+    pub feed: Option<crate::feed::Feed>,
+    /// Selected paper.
+    pub cursor: Cursor,
+    /// The number of the newest ranking asked for.
+    pub generation: u64,
+    /// A ranking is being computed.
+    pub ranking: bool,
+}
+
+impl InboxView {
+    /// The selected paper.
+    pub fn selected(&self) -> Option<&crate::feed::Item> {
+        self.feed
+            .as_ref()
+            .and_then(|f| f.items.get(self.cursor.selected))
+    }
+
+    /// The window later rankings keep: the papers of the first look.
+    fn window(&self) -> crate::feed::Window {
+        match self.feed.as_ref().and_then(|f| f.since) {
+            Some(t) => crate::feed::Window::Since(t),
+            None => crate::feed::Window::All,
+        }
+    }
+}
+
 /// What the Reading screen's text pane shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReadingPane {
@@ -239,6 +273,8 @@ pub struct App {
     pub fetch: FetchView,
     /// The code screen.
     pub code: CodeView,
+    /// The Inbox screen.
+    pub inbox: InboxView,
     /// The message line.
     pub message: Option<(Level, String)>,
     /// The help overlay.
@@ -269,6 +305,10 @@ impl App {
             radar: RadarScreen::default(),
             fetch: FetchView::default(),
             code: CodeView::default(),
+            inbox: InboxView {
+                ranking: true,
+                ..Default::default()
+            },
             message: None,
             help: false,
             prompt: None,
@@ -283,7 +323,25 @@ impl App {
             Intent::LoadPapers(self.library.filter.clone()),
             Intent::LoadReading,
             Intent::LoadRadar(None),
+            // The feed since the last look; the app opens on it when
+            // papers arrived since then.
+            Intent::LoadInbox {
+                generation: 0,
+                window: crate::feed::Window::SinceLastLook,
+                remember: true,
+            },
         ]
+    }
+
+    /// Ranks the Inbox again (after a signal), keeping its window.
+    pub(super) fn rerank_inbox(&mut self) -> Intent {
+        self.inbox.generation += 1;
+        self.inbox.ranking = true;
+        Intent::LoadInbox {
+            generation: self.inbox.generation,
+            window: self.inbox.window(),
+            remember: false,
+        }
     }
 
     /// The paper the user is on, wherever they are.
@@ -300,6 +358,7 @@ impl App {
                 .get(self.queue_cursor.selected)
                 .map(|q| q.item.paper_id.clone()),
             Screen::Code => self.code.data.as_ref().map(|d| d.paper.clone()),
+            Screen::Inbox => self.inbox.selected().map(|i| i.id.clone()),
             _ => None,
         }
         .or_else(|| {
@@ -324,6 +383,8 @@ impl App {
                 )
                 .collect(),
             Screen::Radar if self.radar.data.is_none() => vec![Intent::LoadRadar(None)],
+            // Tags, queueing and reading elsewhere change what fits: rank again.
+            Screen::Inbox if !self.inbox.ranking => vec![self.rerank_inbox()],
             Screen::Code => self
                 .current_paper()
                 .map(Intent::LoadCode)
@@ -475,6 +536,36 @@ impl App {
                 self.fetch.log.push(message.clone());
                 self.message = Some((level, message));
                 return vec![Intent::LoadPapers(self.library.filter.clone())];
+            }
+            Update::Inbox { generation, feed } => {
+                if generation < self.inbox.generation {
+                    return Vec::new();
+                }
+                let keep = self.inbox.selected().map(|i| i.id.clone());
+                let first = generation == 0 && self.inbox.feed.is_none();
+                // Papers arrived since a remembered look: the app opens on them,
+                // unless the user has gone somewhere already.
+                if first
+                    && feed.since.is_some()
+                    && !feed.items.is_empty()
+                    && self.screen == Screen::Library
+                    && self.focus == Focus::List
+                {
+                    self.screen = Screen::Inbox;
+                    self.message = Some((
+                        Level::Info,
+                        format!(
+                            "{} new papers since your last look; + like, - dislike, Q queue, x dismiss",
+                            feed.candidates
+                        ),
+                    ));
+                }
+                self.inbox.ranking = false;
+                self.inbox.cursor.selected = keep
+                    .and_then(|id| feed.items.iter().position(|i| i.id == id))
+                    .unwrap_or(self.inbox.cursor.selected);
+                self.inbox.cursor.clamp(feed.items.len());
+                self.inbox.feed = Some(*feed);
             }
             Update::Message(level, text) => self.message = Some((level, text)),
         }

@@ -209,4 +209,7 @@ mod tests;
 mod worker_tests;
 
 #[cfg(test)]
+mod inbox_tests;
+
+#[cfg(test)]
 mod text_tests;

@@ -180,6 +180,13 @@ pub enum Update {
         /// It failed.
         failed: bool,
     },
+    /// The feed, ranked for the Inbox.
+    Inbox {
+        /// The look it answers ([`Intent::LoadInbox`]'s number).
+        generation: u64,
+        /// The ranked papers.
+        feed: Box<crate::feed::Feed>,
+    },
     /// A message for the message line.
     Message(Level, String),
 }
@@ -226,6 +233,17 @@ pub enum Intent {
     OpenPdf(String),
     /// Get a paper's text in the background.
     FetchText(String),
+    /// Rank the feed for the Inbox, in the background.
+    LoadInbox {
+        /// Numbered, so an older ranking never replaces a newer one.
+        generation: u64,
+        /// Which papers.
+        window: crate::feed::Window,
+        /// Remember this as the feed's last look.
+        remember: bool,
+    },
+    /// Like, dislike or dismiss a paper in the feed.
+    MarkFeed(String, crate::feed::Mark),
     /// Cancel the running background job.
     Cancel,
 }

@@ -55,7 +55,12 @@ fn startup_loads_the_list_the_queue_and_the_radar() {
         [
             Intent::LoadPapers(RowFilter::default()),
             Intent::LoadReading,
-            Intent::LoadRadar(None)
+            Intent::LoadRadar(None),
+            Intent::LoadInbox {
+                generation: 0,
+                window: crate::feed::Window::SinceLastLook,
+                remember: true,
+            }
         ]
     );
 }

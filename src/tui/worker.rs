@@ -34,6 +34,9 @@ const CHECK_EVERY: Duration = Duration::from_millis(700);
 /// Results per search.
 const HITS: usize = 50;
 
+/// Papers the Inbox ranks.
+const INBOX: usize = 100;
+
 /// What the worker needs to open things.
 #[derive(Clone)]
 pub struct Setup {
@@ -192,6 +195,36 @@ fn auto_text(setup: &Setup, lib: &Library, id: &str, jobs: &mut Jobs, updates: &
     std::thread::spawn(move || text_jobs::text_job(&setup, &id, &cancel, &updates));
 }
 
+/// Ranks the feed on its own connection and sends it back.
+fn inbox_job(
+    setup: &Setup,
+    generation: u64,
+    window: crate::feed::Window,
+    remember: bool,
+    updates: &Sender<Update>,
+) -> anyhow::Result<()> {
+    let mut lib = Library::open(&setup.home.database())?;
+    let model = crate::embed::resolve(&setup.config.embed.model, &setup.config.embed.models_dir());
+    let request = crate::feed::Request {
+        tag: None,
+        window,
+        limit: INBOX,
+        model: Some(model.name),
+    };
+    let feed = crate::feed::look(&lib, &request)?;
+    if remember {
+        lib.set_feed_last_look(&feed.view, chrono::Utc::now())?;
+    }
+    send(
+        updates,
+        Update::Inbox {
+            generation,
+            feed: Box::new(feed),
+        },
+    );
+    Ok(())
+}
+
 fn handle(
     setup: &Setup,
     lib: &mut Library,
@@ -333,6 +366,32 @@ fn handle(
             let cancel = jobs.start("run");
             let (db, updates) = (setup.home.database(), updates.clone());
             std::thread::spawn(move || jobs::run_job(&db, imp, runnable, &cancel, &updates));
+        }
+        Intent::LoadInbox {
+            generation,
+            window,
+            remember,
+        } => {
+            // Training takes about a second on 10,000 papers: on a thread
+            // of its own, so searches and loads are not held up.
+            let (setup, updates) = (setup.clone(), updates.clone());
+            std::thread::spawn(move || {
+                if let Err(e) = inbox_job(&setup, generation, window, remember, &updates) {
+                    send(&updates, Update::Message(Level::Error, one_line(&e)));
+                }
+            });
+        }
+        Intent::MarkFeed(id, mark) => {
+            let paper = lib.set_feed_mark(&id, mark, now)?;
+            let what = match mark {
+                crate::feed::Mark::Like => "liked: more like it",
+                crate::feed::Mark::Dislike => "disliked: less like it",
+                crate::feed::Mark::Dismiss => "dismissed",
+            };
+            send(
+                updates,
+                Update::Message(Level::Info, format!("{paper} {what}")),
+            );
         }
         Intent::Cancel => {
             if jobs.cancel_all() {

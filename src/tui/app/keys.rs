@@ -58,7 +58,7 @@ impl App {
                 }
                 return Vec::new();
             }
-            KeyCode::Char(c @ '1'..='6') => {
+            KeyCode::Char(c @ '1'..='7') => {
                 let i = c as usize - '1' as usize;
                 return self.go(Screen::ALL[i]);
             }
@@ -69,10 +69,11 @@ impl App {
                     .iter()
                     .position(|s| *s == self.screen)
                     .unwrap_or(0);
+                let n = Screen::ALL.len();
                 let next = if key.code == KeyCode::Tab {
-                    (i + 1) % 6
+                    (i + 1) % n
                 } else {
-                    (i + 5) % 6
+                    (i + n - 1) % n
                 };
                 return self.go(Screen::ALL[next]);
             }
@@ -103,7 +104,10 @@ impl App {
                 }
                 return Vec::new();
             }
-            KeyCode::Char('x') if self.fetch.running.is_some() || self.code.running.is_some() => {
+            KeyCode::Char('x')
+                if self.screen != Screen::Inbox
+                    && (self.fetch.running.is_some() || self.code.running.is_some()) =>
+            {
                 return vec![Intent::Cancel];
             }
             KeyCode::Char('o') => {
@@ -124,7 +128,34 @@ impl App {
             Screen::Radar => self.on_radar_key(key),
             Screen::Fetch => self.on_fetch_key(key),
             Screen::Code => self.on_code_key(key),
+            Screen::Inbox => self.on_inbox_key(key),
         }
+    }
+
+    /// The Inbox: a signal settles the paper at once (it leaves the list)
+    /// and the ranking is computed again in the background.
+    fn on_inbox_key(&mut self, key: KeyEvent) -> Vec<Intent> {
+        let Some(id) = self.inbox.selected().map(|i| i.id.clone()) else {
+            return Vec::new();
+        };
+        let signal = match key.code {
+            KeyCode::Char('+') => Intent::MarkFeed(id.clone(), crate::feed::Mark::Like),
+            KeyCode::Char('-') => Intent::MarkFeed(id.clone(), crate::feed::Mark::Dislike),
+            KeyCode::Char('x') => Intent::MarkFeed(id.clone(), crate::feed::Mark::Dismiss),
+            KeyCode::Char('Q') => Intent::Enqueue(id.clone()),
+            KeyCode::Enter => return self.open_paper(&id),
+            code => {
+                let len = self.inbox.feed.as_ref().map_or(0, |f| f.items.len());
+                self.inbox.cursor.apply(code, len, 10);
+                return Vec::new();
+            }
+        };
+        if let Some(feed) = self.inbox.feed.as_mut() {
+            feed.items.retain(|i| i.id != id);
+            feed.candidates = feed.candidates.saturating_sub(1);
+            self.inbox.cursor.clamp(feed.items.len());
+        }
+        vec![signal, self.rerank_inbox()]
     }
 
     fn on_library_key(&mut self, key: KeyEvent) -> Vec<Intent> {

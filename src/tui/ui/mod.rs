@@ -2,6 +2,7 @@
 //! status bar (with the running timer, visible everywhere), the message or
 //! prompt line, and the help overlay.
 
+mod inbox;
 mod jobs;
 mod papers;
 mod radar;
@@ -106,6 +107,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Screen::Radar => radar::radar(frame, body, app, theme),
         Screen::Fetch => jobs::fetch(frame, body, app, theme),
         Screen::Code => jobs::code(frame, body, app, theme),
+        Screen::Inbox => inbox::inbox(frame, body, app, theme),
     }
     draw_status(frame, status, app, theme);
     draw_bottom(frame, bottom, app, theme);
@@ -221,7 +223,7 @@ fn draw_bottom(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
             Some((Level::Error, m)) => Line::from(Span::styled(m.clone(), theme.bad())),
             Some((Level::Info, m)) => Line::from(Span::raw(m.clone())),
             None => Line::from(Span::styled(
-                "1–6 screens · / search · Enter open · t timer · e note · r related · c code",
+                "1–7 screens · / search · Enter open · t timer · e note · r related · c code",
                 theme.dim(),
             )),
         },
@@ -231,7 +233,7 @@ fn draw_bottom(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
 
 /// Every key, for the help overlay and the README.
 pub const KEYS: &[(&str, &str)] = &[
-    ("1–6", "Library, Search, Reading, Radar, Fetch, Code"),
+    ("1–7", "Library, Search, Reading, Radar, Fetch, Code, Inbox"),
     ("Tab", "switch pane (list / detail; query / results)"),
     ("j k ↓ ↑", "move; PgDn PgUp page; g G first / last"),
     ("Enter", "open the paper (or blip's paper, run a link)"),
@@ -259,6 +261,10 @@ pub const KEYS: &[(&str, &str)] = &[
     ("[ ] h l", "radar: older / newer edition"),
     ("n w", "fetch: an arXiv query; sync watches"),
     ("c R", "code: open a paper's links; run one"),
+    (
+        "+ - x",
+        "inbox: like; dislike; dismiss (Q queues, Enter opens)",
+    ),
     ("x", "cancel the running fetch or run"),
     (
         ":",
