@@ -100,10 +100,9 @@ fn draw_picture(frame: &mut Frame, area: Rect, app: &App, data: &RadarData, them
                 color: axis,
             });
             ctx.layer();
-            // Quadrant names in the corners (quadrant 0 top right, counter-clockwise).
-            let corners = [(0.55, 1.0), (-1.0, 1.0), (-1.0, -1.0), (0.55, -1.0)];
+            // Quadrant names in the corners of their own quadrants.
             for (q, name) in v.shape.quadrants.iter().enumerate() {
-                let (x, y) = corners[q % 4];
+                let (x, y) = label_corner(q);
                 ctx.print(x, y, Span::styled(fit(name, 12), theme.dim()));
             }
             for p in &v.placed {
@@ -268,4 +267,53 @@ fn draw_diff(frame: &mut Frame, area: Rect, data: &RadarData, theme: Theme) {
         ),
         area,
     );
+}
+
+/// Where quadrant `q`'s name goes on the canvas: the outer corner of the
+/// quarter the layout puts its blips in (taken from the layout's angles, so
+/// the two cannot disagree). Text runs rightwards, so a right-hand label
+/// starts left of the edge.
+pub fn label_corner(q: usize) -> (f64, f64) {
+    let (a0, a1) = crate::radar::layout::quadrant_angles(q);
+    let middle = (a0 + a1) / 2.0;
+    let x = if middle.cos() > 0.0 { 0.55 } else { -1.0 };
+    let y = if middle.sin() > 0.0 { 1.0 } else { -1.0 };
+    (x, y)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::label_corner;
+    use crate::radar::Shape;
+    use crate::radar::layout::{BlipIn, place};
+
+    #[test]
+    fn every_quadrant_label_sits_where_its_blips_are() {
+        let shape = Shape::seed();
+        let blips: Vec<BlipIn> = (0..40)
+            .map(|i| BlipIn {
+                name: format!("blip {i}"),
+                quadrant: i % 4,
+                ring: i % 4,
+                movement: crate::radar::Movement::Unchanged,
+            })
+            .collect();
+        let placed = place(&shape, &blips);
+        for q in 0..4 {
+            let (lx, ly) = label_corner(q);
+            let mine: Vec<_> = placed.iter().filter(|p| p.quadrant == q).collect();
+            assert_eq!(mine.len(), 10);
+            for p in mine {
+                assert_eq!(
+                    (p.x > 0.0, p.y > 0.0),
+                    (lx > 0.0, ly > 0.0),
+                    "quadrant {q} ({}): label at ({lx}, {ly}), blip {} at ({:.2}, {:.2})",
+                    shape.quadrants[q],
+                    p.name,
+                    p.x,
+                    p.y
+                );
+            }
+        }
+    }
 }
