@@ -207,7 +207,7 @@ pub fn look(lib: &Library, request: &Request) -> Result<Feed, LibraryError> {
     let signals = Signals { positive, negative };
     let model = corpus.train(&signals);
     feed.items = corpus
-        .rank(&model, &signals, &candidates, request.limit)
+        .rank(&model, &signals, &candidates, request.limit, &texts)
         .into_iter()
         .map(|r| Item {
             id: papers[r.index].id.clone(),

@@ -15,7 +15,6 @@ const WORDS: usize = 5;
 
 /// Every paper's features.
 pub struct Corpus {
-    terms: Vec<Terms>,
     tfidf: TfIdf,
     /// Row-major embeddings, `dim` each; `rows[i]` is paper i's row.
     vectors: Vec<f32>,
@@ -49,8 +48,10 @@ impl Corpus {
     /// Features of `texts` (title and abstract), with `embeddings[i]` the
     /// vector of paper i when it has one (all of length `dim`).
     pub fn new(texts: &[String], embeddings: &[Option<&[f32]>], dim: usize) -> Corpus {
-        let terms: Vec<Terms> = texts.iter().map(|t| Terms::of(t)).collect();
+        use rayon::prelude::*;
+        let terms: Vec<Terms> = texts.par_iter().map(|t| Terms::of(t)).collect();
         let tfidf = TfIdf::build(&terms);
+        drop(terms);
         let mut vectors = Vec::new();
         let mut rows = Vec::with_capacity(texts.len());
         for i in 0..texts.len() {
@@ -63,7 +64,6 @@ impl Corpus {
             }
         }
         Corpus {
-            terms,
             tfidf,
             vectors,
             rows,
@@ -73,12 +73,12 @@ impl Corpus {
 
     /// Papers in the corpus.
     pub fn len(&self) -> usize {
-        self.terms.len()
+        self.rows.len()
     }
 
     /// True when empty.
     pub fn is_empty(&self) -> bool {
-        self.terms.is_empty()
+        self.rows.is_empty()
     }
 
     fn meaning(&self, i: usize) -> Option<&[f32]> {
@@ -130,13 +130,15 @@ impl Corpus {
     }
 
     /// The candidates by the model's score, best first, at most `limit`,
-    /// each with its reasons.
+    /// each with its reasons (the words named from `texts`, the texts the
+    /// corpus was built from).
     pub fn rank(
         &self,
         model: &Model,
         signals: &Signals,
         candidates: &[usize],
         limit: usize,
+        texts: &[String],
     ) -> Vec<Ranked> {
         let mut scored: Vec<(usize, f32)> = candidates
             .iter()
@@ -150,7 +152,7 @@ impl Corpus {
                 index,
                 score,
                 similar: self.nearest_positives(index, &signals.positive),
-                words: self.weighed_words(model, index),
+                words: self.weighed_words(model, index, &texts[index]),
             })
             .collect()
     }
@@ -173,12 +175,12 @@ impl Corpus {
         near.into_iter().take(SIMILAR).map(|(p, _)| p).collect()
     }
 
-    fn weighed_words(&self, model: &Model, index: usize) -> Vec<String> {
+    fn weighed_words(&self, model: &Model, index: usize, text: &str) -> Vec<String> {
         let columns = model.weighed_columns(&self.example(index));
         if columns.is_empty() {
             return Vec::new();
         }
-        let names = self.terms[index].named();
+        let names = super::words::named(text);
         let by_column: std::collections::HashMap<u32, &String> = names
             .iter()
             .filter_map(|(h, name)| self.tfidf.columns.get(h).map(|c| (*c, name)))
@@ -266,7 +268,7 @@ mod tests {
         let candidates: Vec<usize> = (0..texts.len())
             .filter(|i| ![0, 12, 24].contains(i))
             .collect();
-        let ranked = corpus.rank(&model, &signals, &candidates, 7);
+        let ranked = corpus.rank(&model, &signals, &candidates, 7, &texts);
         let top: Vec<usize> = ranked.iter().map(|r| r.index).collect();
         // The other seven graph drawing papers, and nothing else.
         assert_eq!(top.len(), 7);
@@ -301,8 +303,8 @@ mod tests {
         let candidates = vec![22, 32]; // 22: speech synthesis, 32: speech synthesis
         let a = corpus.train(&liked);
         let b = corpus.train(&disliked);
-        let before = corpus.rank(&a, &liked, &candidates, 2);
-        let after = corpus.rank(&b, &disliked, &candidates, 2);
+        let before = corpus.rank(&a, &liked, &candidates, 2, &texts);
+        let after = corpus.rank(&b, &disliked, &candidates, 2, &texts);
         assert!(after[0].score < before[0].score, "{after:?} vs {before:?}");
     }
 

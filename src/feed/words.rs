@@ -46,6 +46,18 @@ fn is_stop_word(word: &str) -> bool {
     STOP_WORDS.binary_search(&word).is_ok()
 }
 
+/// The stop words by hash, for the tokenizer that never builds a string.
+fn stop_hashes() -> &'static std::collections::HashSet<u64, Prehashed> {
+    static SET: std::sync::OnceLock<std::collections::HashSet<u64, Prehashed>> =
+        std::sync::OnceLock::new();
+    SET.get_or_init(|| {
+        STOP_WORDS
+            .iter()
+            .map(|w| fnv(w.as_bytes(), FNV_START))
+            .collect()
+    })
+}
+
 fn fnv(bytes: &[u8], mut hash: u64) -> u64 {
     for b in bytes {
         hash ^= u64::from(*b);
@@ -56,69 +68,121 @@ fn fnv(bytes: &[u8], mut hash: u64) -> u64 {
 
 const FNV_START: u64 = 0xcbf2_9ce4_8422_2325;
 
-/// The words of a text, lowercased: runs of letters, digits and `_`
-/// starting with a letter, at least two characters, stop words out.
-pub fn words(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut current = String::new();
-    let mut flush = |current: &mut String| {
-        let starts_with_letter = current.chars().next().is_some_and(char::is_alphabetic);
-        if current.chars().count() >= 2 && starts_with_letter && !is_stop_word(current) {
-            out.push(std::mem::take(current));
-        } else {
-            current.clear();
-        }
-    };
-    for c in text.chars() {
+/// Keys that are hashes already need no hashing again.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Prehashed;
+
+impl std::hash::BuildHasher for Prehashed {
+    type Hasher = PrehashedHasher;
+    fn build_hasher(&self) -> PrehashedHasher {
+        PrehashedHasher(0)
+    }
+}
+
+/// See [`Prehashed`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PrehashedHasher(u64);
+
+impl std::hash::Hasher for PrehashedHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 = fnv(bytes, self.0 ^ FNV_START);
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+/// A map keyed by term hash.
+pub type TermMap<V> = HashMap<u64, V, Prehashed>;
+
+/// Walks the words of a text, lowercased: runs of letters, digits and `_`
+/// starting with a letter, at least two characters, stop words out. Calls
+/// `each` with every word's hash and its byte range in `text`.
+fn walk_words(text: &str, mut each: impl FnMut(u64, std::ops::Range<usize>)) {
+    let stop = stop_hashes();
+    let (mut hash, mut chars, mut start, mut letter_first) = (FNV_START, 0usize, 0usize, false);
+    let mut buffer = [0u8; 4];
+    let mut end_word =
+        |hash: u64, chars: usize, letter_first: bool, range: std::ops::Range<usize>| {
+            if chars >= 2 && letter_first && !stop.contains(&hash) {
+                each(hash, range);
+            }
+        };
+    for (at, c) in text.char_indices() {
         if c.is_alphanumeric() || c == '_' {
-            current.extend(c.to_lowercase());
-        } else {
-            flush(&mut current);
+            if chars == 0 {
+                start = at;
+                letter_first = c.is_alphabetic();
+            }
+            chars += 1;
+            if c.is_ascii() {
+                hash = fnv(&[c.to_ascii_lowercase() as u8], hash);
+            } else {
+                for l in c.to_lowercase() {
+                    hash = fnv(l.encode_utf8(&mut buffer).as_bytes(), hash);
+                }
+            }
+        } else if chars > 0 {
+            end_word(hash, chars, letter_first, start..at);
+            (hash, chars) = (FNV_START, 0);
         }
     }
-    flush(&mut current);
+    if chars > 0 {
+        end_word(hash, chars, letter_first, start..text.len());
+    }
+}
+
+/// The words of a text, lowercased (see [`walk_words`]).
+pub fn words(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    walk_words(text, |_, range| out.push(text[range].to_lowercase()));
+    debug_assert!(out.iter().all(|w| !is_stop_word(w)));
     out
 }
 
 /// A text's terms: every word and every pair of neighbouring words (after
-/// stop words are out), by hash, with their names.
+/// stop words are out), by hash, one per occurrence.
 #[derive(Debug, Clone, Default)]
 pub struct Terms {
     /// Term hashes, one per occurrence.
     pub hashes: Vec<u64>,
-    words: Vec<String>,
 }
 
 impl Terms {
     /// The terms of `text`.
     pub fn of(text: &str) -> Terms {
-        let words = words(text);
-        let mut hashes = Vec::with_capacity(words.len() * 2);
-        let singles: Vec<u64> = words.iter().map(|w| fnv(w.as_bytes(), FNV_START)).collect();
+        let mut singles = Vec::new();
+        walk_words(text, |h, _| singles.push(h));
+        let mut hashes = Vec::with_capacity(singles.len() * 2);
         hashes.extend(&singles);
-        for pair in words.windows(2) {
-            hashes.push(pair_hash(&pair[0], &pair[1]));
-        }
-        Terms { hashes, words }
-    }
-
-    /// The names of this text's terms, by hash.
-    pub fn named(&self) -> HashMap<u64, String> {
-        let mut out = HashMap::new();
-        for w in &self.words {
-            out.entry(fnv(w.as_bytes(), FNV_START))
-                .or_insert_with(|| w.clone());
-        }
-        for pair in self.words.windows(2) {
-            out.entry(pair_hash(&pair[0], &pair[1]))
-                .or_insert_with(|| format!("{} {}", pair[0], pair[1]));
-        }
-        out
+        hashes.extend(singles.windows(2).map(|p| pair_hash(p[0], p[1])));
+        Terms { hashes }
     }
 }
 
-fn pair_hash(a: &str, b: &str) -> u64 {
-    fnv(b.as_bytes(), fnv(b" ", fnv(a.as_bytes(), FNV_START)))
+/// The names of `text`'s terms, by hash (words lowercased; pairs joined by
+/// a space).
+pub fn named(text: &str) -> TermMap<String> {
+    let mut found: Vec<(u64, String)> = Vec::new();
+    walk_words(text, |h, range| found.push((h, text[range].to_lowercase())));
+    let mut out = TermMap::default();
+    for (h, w) in &found {
+        out.entry(*h).or_insert_with(|| w.clone());
+    }
+    for pair in found.windows(2) {
+        out.entry(pair_hash(pair[0].0, pair[1].0))
+            .or_insert_with(|| format!("{} {}", pair[0].1, pair[1].1));
+    }
+    out
+}
+
+/// A pair of words' hash, from theirs (order matters).
+fn pair_hash(a: u64, b: u64) -> u64 {
+    let mixed = (a.rotate_left(23) ^ b).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    mixed ^ (mixed >> 29)
 }
 
 /// A sparse vector: column indices ascending, values beside them.
@@ -167,7 +231,7 @@ impl Sparse {
 #[derive(Debug, Clone, Default)]
 pub struct TfIdf {
     /// Column of each kept term.
-    pub columns: HashMap<u64, u32>,
+    pub columns: TermMap<u32>,
     /// Inverse document frequency per column.
     pub idf: Vec<f32>,
     /// Every paper's L2-normalised tf-idf vector, in input order.
@@ -179,9 +243,10 @@ impl TfIdf {
     /// and each text's vector: sublinear term frequency (1 + ln tf) times
     /// smoothed idf (ln((1 + n) / (1 + df)) + 1), normalised.
     pub fn build(texts: &[Terms]) -> TfIdf {
+        use rayon::prelude::*;
         let n = texts.len();
-        let counted: Vec<Vec<(u64, u32)>> = texts.iter().map(|t| counts(&t.hashes)).collect();
-        let mut df: HashMap<u64, u32> = HashMap::new();
+        let counted: Vec<Vec<(u64, u32)>> = texts.par_iter().map(|t| counts(&t.hashes)).collect();
+        let mut df: TermMap<u32> = TermMap::default();
         for doc in &counted {
             for (h, _) in doc {
                 *df.entry(*h).or_default() += 1;
@@ -190,7 +255,7 @@ impl TfIdf {
         let mut kept: Vec<(u64, u32)> = df.into_iter().filter(|(_, d)| *d >= MIN_DOCS).collect();
         // Columns in hash order: the same library gives the same columns.
         kept.sort_unstable();
-        let columns: HashMap<u64, u32> = kept
+        let columns: TermMap<u32> = kept
             .iter()
             .enumerate()
             .map(|(i, (h, _))| (*h, i as u32))
@@ -200,7 +265,7 @@ impl TfIdf {
             .map(|(_, d)| (((1 + n) as f64 / (1 + *d) as f64).ln() + 1.0) as f32)
             .collect();
         let vectors = counted
-            .iter()
+            .par_iter()
             .map(|doc| vectorise(doc, &columns, &idf))
             .collect();
         TfIdf {
@@ -230,7 +295,7 @@ fn counts(hashes: &[u64]) -> Vec<(u64, u32)> {
     out
 }
 
-fn vectorise(doc: &[(u64, u32)], columns: &HashMap<u64, u32>, idf: &[f32]) -> Sparse {
+fn vectorise(doc: &[(u64, u32)], columns: &TermMap<u32>, idf: &[f32]) -> Sparse {
     let mut entries: Vec<(u32, f32)> = doc
         .iter()
         .filter_map(|(h, tf)| {
@@ -275,10 +340,12 @@ mod tests {
 
     #[test]
     fn terms_are_words_and_neighbouring_pairs_with_their_names() {
-        let t = Terms::of("Graph neural networks for graph drawing");
+        let text = "Graph neural networks for graph drawing";
+        let t = Terms::of(text);
         // graph, neural, networks, graph, drawing + 4 pairs
         assert_eq!(t.hashes.len(), 9);
-        let names = t.named();
+        let names = named(text);
+        assert!(t.hashes.iter().all(|h| names.contains_key(h)));
         let mut all: Vec<&str> = names.values().map(String::as_str).collect();
         all.sort_unstable();
         assert_eq!(
