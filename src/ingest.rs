@@ -260,13 +260,95 @@ pub struct ImportReport {
     pub read: usize,
     /// What the store did.
     pub stored: UpsertReport,
+    /// Entries left out, each with its line and why (BibTeX).
+    pub skipped: Vec<Skipped>,
+    /// What was read with a caveat ("line 12: ..."), BibTeX.
+    pub warnings: Vec<String>,
 }
 
-/// Imports a whole file in one transaction: all of it or nothing.
+/// An entry an import left out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    /// Line of its `@`.
+    pub line: usize,
+    /// Its citation key, when it got that far.
+    pub key: Option<String>,
+    /// Why.
+    pub reason: String,
+}
+
+/// BibTeX entry types that hold no paper of their own.
+const CONTAINERS: &[(&str, &str)] = &[
+    (
+        "set",
+        "a set of other entries (entryset), not a paper itself",
+    ),
+    (
+        "xdata",
+        "data other entries inherit (xdata), not a paper itself",
+    ),
+];
+
+/// What a `.bib` file gave: papers, entries left out, warnings.
+type BibItems = (Vec<Incoming>, Vec<Skipped>, Vec<String>);
+
+/// The papers in a `.bib` file: every entry that reads, and the others
+/// with their line and reason; with `strict`, the first problem fails all.
+fn bibtex_items(text: &str, strict: bool) -> Result<BibItems, String> {
+    let read = bibtex::read(text);
+    if strict {
+        if let Some(e) = read.errors.first() {
+            return Err(e.to_string());
+        }
+    }
+    let mut skipped: Vec<Skipped> = read
+        .errors
+        .iter()
+        .map(|e| Skipped {
+            line: e.line,
+            key: None,
+            reason: e.message.clone(),
+        })
+        .collect();
+    let mut items = Vec::new();
+    for entry in &read.entries {
+        if let Some((_, why)) = CONTAINERS.iter().find(|(k, _)| *k == entry.kind) {
+            if strict {
+                return Err(format!(
+                    "line {}: @{} '{}': {why}",
+                    entry.line, entry.kind, entry.key
+                ));
+            }
+            skipped.push(Skipped {
+                line: entry.line,
+                key: Some(entry.key.clone()),
+                reason: format!("@{}: {why}", entry.kind),
+            });
+            continue;
+        }
+        match bibtex::to_incoming(entry) {
+            Ok(item) => items.push(item),
+            Err(m) if strict => return Err(format!("line {}: {m}", entry.line)),
+            Err(m) => skipped.push(Skipped {
+                line: entry.line,
+                key: Some(entry.key.clone()),
+                reason: m,
+            }),
+        }
+    }
+    skipped.sort_by_key(|s| s.line);
+    let warnings = read.warnings.iter().map(ToString::to_string).collect();
+    Ok((items, skipped, warnings))
+}
+
+/// Imports a file in one transaction. Atom and JSON Lines: all of it or
+/// nothing. BibTeX: every entry that reads (the others are reported with
+/// their line and reason) unless `strict`; nothing readable is an error.
 pub fn import_file(
     lib: &mut Library,
     path: &Path,
     format: Option<ImportFormat>,
+    strict: bool,
     progress: &dyn Progress,
 ) -> Result<ImportReport, IngestError> {
     let bytes = std::fs::read(path).map_err(|source| IngestError::Read {
@@ -287,6 +369,8 @@ pub fn import_file(
         }
     };
     progress.message(&format!("reading {} as {}", path.display(), format.name()));
+    let mut skipped = Vec::new();
+    let mut warnings = Vec::new();
     let (items, merge) = match format {
         ImportFormat::Atom => {
             let feed = crate::arxiv::parse_feed(&bytes).map_err(|e| parse_error(e.to_string()))?;
@@ -297,13 +381,17 @@ pub fn import_file(
             let std::borrow::Cow::Borrowed(text) = text else {
                 return Err(parse_error("the file is not valid UTF-8".into()));
             };
-            let entries = bibtex::parse(text).map_err(|e| parse_error(e.to_string()))?;
-            let items = entries
-                .iter()
-                .map(|e| {
-                    bibtex::to_incoming(e).map_err(|m| parse_error(format!("line {}: {m}", e.line)))
-                })
-                .collect::<Result<Vec<_>, _>>()?;
+            let (items, left_out, notes) = bibtex_items(text, strict).map_err(parse_error)?;
+            if items.is_empty() && !left_out.is_empty() {
+                let first = &left_out[0];
+                return Err(parse_error(format!(
+                    "no entry could be read ({} skipped; the first, line {}: {})",
+                    left_out.len(),
+                    first.line,
+                    first.reason
+                )));
+            }
+            (skipped, warnings) = (left_out, notes);
             (items, Merge::KeepExisting)
         }
         ImportFormat::Jsonl => (
@@ -318,6 +406,8 @@ pub fn import_file(
         format,
         read: items.len(),
         stored,
+        skipped,
+        warnings,
     })
 }
 

@@ -353,6 +353,10 @@ pub struct ImportArgs {
     /// Its format (default: from the extension, then the content).
     #[arg(long, value_enum)]
     pub format: Option<InFormat>,
+    /// BibTeX: refuse the whole file if any entry cannot be read (by
+    /// default such entries are left out and reported).
+    #[arg(long)]
+    pub strict: bool,
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,

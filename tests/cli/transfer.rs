@@ -153,8 +153,9 @@ fn a_bad_file_imports_nothing_and_names_the_line() {
     for (name, content, fragment) in cases {
         let file = home.path().join(name);
         std::fs::write(&file, content).expect("write");
+        // --strict: a BibTeX file is all or nothing (the other formats always are).
         let err = home
-            .run(&["import", file.to_str().expect("utf-8")])
+            .run(&["import", "--strict", file.to_str().expect("utf-8")])
             .fails(1);
         assert!(err.contains(fragment), "{name}: {err}");
         assert!(err.contains(name), "the error names the file: {err}");
@@ -254,4 +255,80 @@ fn export_to_a_file_replaces_it_whole() {
         .fails(1);
     assert!(err.contains("cannot write"), "{err}");
     assert!(!Path::new("/nonexistent/dir/x.json").exists());
+}
+
+/// biblatex's own example database (tests/fixtures/bibtex/PROVENANCE.md):
+/// two `@set` entries used to make the whole file fail.
+const BIBLATEX_EXAMPLES: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/bibtex/biblatex-examples.bib"
+);
+
+#[test]
+fn a_real_bibtex_file_imports_every_entry_that_reads_and_names_the_rest() {
+    let home = Home::new();
+    let run = home.run(&["--no-embed", "import", BIBLATEX_EXAMPLES, "--json"]);
+    let report: serde_json::Value = serde_json::from_str(&run.ok().stdout()).expect("JSON");
+    // 92 entries: 2 sets of other entries, 90 papers, two of which are the
+    // same arXiv paper (baez/article and baez/online).
+    assert_eq!(report["read"], 90);
+    assert_eq!(report["added"].as_array().expect("added").len(), 89);
+    let skipped = report["skipped"].as_array().expect("skipped");
+    assert_eq!(skipped.len(), 2);
+    assert_eq!(skipped[0]["line"], 26);
+    assert_eq!(skipped[0]["key"], "set");
+    assert!(
+        skipped[0]["reason"]
+            .as_str()
+            .expect("reason")
+            .contains("@set")
+    );
+    assert_eq!(home.papers().len(), 89);
+    // The crossref child took its book's title as booktitle.
+    let show = home.run(&["show", "westfahl:space", "--json"]);
+    let paper: serde_json::Value = serde_json::from_str(&show.ok().stdout()).expect("JSON");
+    assert_eq!(paper["title"], "The True Frontier");
+    // The text report says what was left out and why.
+    let again = Home::new();
+    let text = again.run(&["--no-embed", "import", BIBLATEX_EXAMPLES]);
+    let err = text.ok().stderr();
+    assert!(err.contains("Left out 2 entries"), "{err}");
+    assert!(err.contains("line 26 'set': @set"), "{err}");
+}
+
+#[test]
+fn strict_keeps_all_or_nothing_and_an_unreadable_file_fails() {
+    let home = Home::new();
+    let err = home
+        .run(&["--no-embed", "import", "--strict", BIBLATEX_EXAMPLES])
+        .fails(1);
+    assert!(err.contains("line 26"), "{err}");
+    assert!(home.papers().is_empty(), "nothing was imported");
+    // One broken entry among good ones: the good ones come in.
+    let bib = home.path().join("mixed.bib");
+    std::fs::write(
+        &bib,
+        "@article{good, title = {A good one}, year = 2020}\n\
+         @article{broken,\n  title = {Never closed\n\n\
+         @comment{unbalanced { braces\n\
+         @article{fine, title = {Another}, journal = jnl}\n",
+    )
+    .expect("write");
+    let run = home.run(&["--no-embed", "import", bib.to_str().expect("utf-8")]);
+    let err = run.ok().stderr();
+    assert!(err.contains("Left out 1 entry of"), "{err}");
+    assert!(err.contains("line 3: this '{' is never closed"), "{err}");
+    assert!(
+        err.contains("warning: line 6: 'jnl' is not a defined @string"),
+        "{err}"
+    );
+    assert_eq!(home.papers().len(), 2);
+    // Nothing readable at all: exit 1, nothing written.
+    let bad = home.path().join("bad.bib");
+    std::fs::write(&bad, "@article{x, year = 2020}\n@misc{y,\n").expect("write");
+    let err = Home::new()
+        .run(&["--no-embed", "import", bad.to_str().expect("utf-8")])
+        .fails(1);
+    assert!(err.contains("no entry could be read (2 skipped"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
 }

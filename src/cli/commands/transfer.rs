@@ -19,7 +19,7 @@ pub fn import(home: &super::Context, args: ImportArgs) -> anyhow::Result<()> {
         InFormat::Jsonl => ImportFormat::Jsonl,
     });
     let bar = Bar::new("importing");
-    let result = ingest::import_file(&mut s.lib, &args.file, format, &bar);
+    let result = ingest::import_file(&mut s.lib, &args.file, format, args.strict, &bar);
     bar.finish();
     let report = result?;
     super::embed::after_ingest(home, &mut s)?;
@@ -27,6 +27,12 @@ pub fn import(home: &super::Context, args: ImportArgs) -> anyhow::Result<()> {
         let mut value = report_json(&report.stored);
         value["format"] = report.format.name().into();
         value["read"] = report.read.into();
+        value["skipped"] = report
+            .skipped
+            .iter()
+            .map(|k| serde_json::json!({"line": k.line, "key": k.key, "reason": k.reason}))
+            .collect();
+        value["warnings"] = report.warnings.clone().into();
         return print_json(&value);
     }
     super::print_touched(&s.lib, &report.stored)?;
@@ -37,6 +43,24 @@ pub fn import(home: &super::Context, args: ImportArgs) -> anyhow::Result<()> {
         report.read,
         summary(&report.stored, "skipped (already in the library)")
     );
+    if !report.skipped.is_empty() {
+        let n = report.skipped.len();
+        eprintln!(
+            "Left out {n} {} of the file (the rest were imported; --strict refuses the file instead):",
+            if n == 1 { "entry" } else { "entries" }
+        );
+        for k in &report.skipped {
+            let key = k
+                .key
+                .as_deref()
+                .map(|k| format!(" '{k}'"))
+                .unwrap_or_default();
+            eprintln!("  line {}{key}: {}", k.line, k.reason);
+        }
+    }
+    for w in &report.warnings {
+        eprintln!("  warning: {w}");
+    }
     Ok(())
 }
 

@@ -6,7 +6,7 @@
 
 mod parse;
 
-pub use parse::{BibEntry, BibError, month_number, parse};
+pub use parse::{BibEntry, BibError, Read, month_number, parse, read};
 
 use crate::arxiv::ArxivId;
 use crate::formats::latex::{Decode, balance_braces, decode, encode};

@@ -2,6 +2,14 @@
 //! with `@string` macros, `@comment`, `@preamble`, parentheses as entry
 //! delimiters and text between entries ignored, as BibTeX itself does.
 //! Never panics; errors name the line.
+//!
+//! Real files hold odd entries, so [`read`] goes on past them as BibTeX
+//! does: an entry that does not parse is reported with its line and the
+//! reading resumes at the next `@` that starts a line. `@comment` is
+//! skipped the way BibTeX skips it (the word only: what follows is text
+//! between entries, so unbalanced braces in it cost nothing). `crossref`
+//! children inherit what they lack from their parent (which may come
+//! later), and a repeated citation key is renamed with a warning.
 
 use std::collections::HashMap;
 
@@ -54,13 +62,37 @@ const MONTHS: [&str; 12] = [
     "December",
 ];
 
-/// Parses a whole `.bib` file.
+/// What reading a file gave: the entries, those that did not parse, and
+/// warnings (each naming its line).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Read {
+    /// Entries in file order (crossref inheritance applied).
+    pub entries: Vec<BibEntry>,
+    /// Entries that did not parse, skipped.
+    pub errors: Vec<BibError>,
+    /// Undefined macros kept by name, renamed duplicate keys, missing
+    /// crossref parents.
+    pub warnings: Vec<BibError>,
+}
+
+/// Parses a whole `.bib` file, all or nothing: the first error fails it.
 pub fn parse(text: &str) -> Result<Vec<BibEntry>, BibError> {
+    let read = read(text);
+    match read.errors.into_iter().next() {
+        Some(e) => Err(e),
+        None => Ok(read.entries),
+    }
+}
+
+/// Reads a whole `.bib` file as BibTeX does, going on past entries that do
+/// not parse.
+pub fn read(text: &str) -> Read {
     let mut p = Parser {
         chars: text.chars().collect(),
         pos: 0,
         macros: HashMap::new(),
         line_mark: std::cell::Cell::new((0, 1)),
+        warnings: Vec::new(),
     };
     for (i, m) in [
         "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
@@ -71,13 +103,109 @@ pub fn parse(text: &str) -> Result<Vec<BibEntry>, BibError> {
         p.macros.insert((*m).to_string(), MONTHS[i].to_string());
     }
     let mut entries = Vec::new();
+    let mut errors = Vec::new();
     while let Some(at) = p.find_next_at() {
         p.pos = at + 1;
-        if let Some(entry) = p.item(at)? {
-            entries.push(entry);
+        match p.item(at) {
+            Ok(Some(entry)) => entries.push(entry),
+            Ok(None) => {}
+            Err(e) => {
+                errors.push(e);
+                p.pos = p.next_line_start_at(at + 1);
+            }
         }
     }
-    Ok(entries)
+    let mut warnings = std::mem::take(&mut p.warnings);
+    rename_duplicates(&mut entries, &mut warnings);
+    inherit_crossrefs(&mut entries, &mut warnings);
+    Read {
+        entries,
+        errors,
+        warnings,
+    }
+}
+
+/// A second entry with a key already used (BibTeX keys are
+/// case-insensitive) becomes `key-2`, `key-3`, ...
+fn rename_duplicates(entries: &mut [BibEntry], warnings: &mut Vec<BibError>) {
+    let mut used: std::collections::HashSet<String> = std::collections::HashSet::new();
+    for e in entries.iter_mut() {
+        if used.insert(e.key.to_lowercase()) {
+            continue;
+        }
+        let renamed = (2..)
+            .map(|n| format!("{}-{n}", e.key))
+            .find(|k| !used.contains(&k.to_lowercase()))
+            .unwrap_or_default();
+        warnings.push(BibError {
+            line: e.line,
+            message: format!(
+                "the key '{}' is used twice; this entry is '{renamed}'",
+                e.key
+            ),
+        });
+        used.insert(renamed.to_lowercase());
+        e.key = renamed;
+    }
+}
+
+/// Fields a crossref child does not take from its parent: its own titles.
+/// The parent's title becomes the child's `booktitle` (biblatex's rule for
+/// a part of a book or proceedings).
+const NOT_INHERITED: &[&str] = &[
+    "crossref",
+    "entryset",
+    "ids",
+    "title",
+    "subtitle",
+    "titleaddon",
+    "shorttitle",
+    "sorttitle",
+    "indextitle",
+    "indexsorttitle",
+    "label",
+];
+
+fn inherit_crossrefs(entries: &mut [BibEntry], warnings: &mut Vec<BibError>) {
+    let by_key: HashMap<String, usize> = entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.key.to_lowercase(), i))
+        .collect();
+    for i in 0..entries.len() {
+        let Some(parent_key) = entries[i].get("crossref").map(|k| k.trim().to_lowercase()) else {
+            continue;
+        };
+        let Some(&parent) = by_key.get(&parent_key).filter(|&&p| p != i) else {
+            warnings.push(BibError {
+                line: entries[i].line,
+                message: format!(
+                    "entry '{}': its crossref '{parent_key}' is not in the file",
+                    entries[i].key
+                ),
+            });
+            continue;
+        };
+        let inherited: Vec<(String, String)> = entries[parent]
+            .fields
+            .iter()
+            .flat_map(|(name, value)| {
+                let as_child = match name.as_str() {
+                    "title" => Some("booktitle"),
+                    "subtitle" => Some("booksubtitle"),
+                    n if NOT_INHERITED.contains(&n) => None,
+                    n => Some(n),
+                };
+                as_child.map(|n| (n.to_string(), value.clone()))
+            })
+            .collect();
+        let child = &mut entries[i];
+        for (name, value) in inherited {
+            if child.get(&name).is_none() {
+                child.fields.push((name, value));
+            }
+        }
+    }
 }
 
 struct Parser {
@@ -86,6 +214,8 @@ struct Parser {
     macros: HashMap<String, String>,
     /// The last position whose line was counted, and that line.
     line_mark: std::cell::Cell<(usize, usize)>,
+    /// Undefined macros, by line.
+    warnings: Vec<BibError>,
 }
 
 impl Parser {
@@ -116,6 +246,22 @@ impl Parser {
         while self.peek().is_some_and(char::is_whitespace) {
             self.pos += 1;
         }
+    }
+
+    /// Where reading resumes after an entry that failed: the next `@` at
+    /// the start of a line (spaces before it allowed), or the end.
+    fn next_line_start_at(&self, from: usize) -> usize {
+        let mut line_start = false;
+        for (i, &c) in self.chars.iter().enumerate().skip(from) {
+            if c == '\n' {
+                line_start = true;
+            } else if c == '@' && line_start {
+                return i;
+            } else if !c.is_whitespace() {
+                line_start = false;
+            }
+        }
+        self.chars.len()
     }
 
     fn find_next_at(&self) -> Option<usize> {
@@ -151,21 +297,20 @@ impl Parser {
         if kind.is_empty() || (!starts_line && !matches!(self.peek(), Some('{' | '('))) {
             return Ok(None);
         }
+        // As BibTeX does: the word alone is the comment; whatever follows
+        // is text between entries (unbalanced braces included).
+        if kind == "comment" {
+            return Ok(None);
+        }
         let close = match self.peek() {
             Some('{') => '}',
             Some('(') => ')',
-            _ if kind == "comment" => {
-                while self.peek().is_some_and(|c| c != '\n') {
-                    self.pos += 1;
-                }
-                return Ok(None);
-            }
             _ => return Err(self.error(at, format!("@{kind} must be followed by '{{' or '('"))),
         };
         let open_pos = self.pos;
         self.pos += 1;
         match kind.as_str() {
-            "comment" | "preamble" => {
+            "preamble" => {
                 self.skip_group(open_pos, close)?;
                 Ok(None)
             }
@@ -331,7 +476,14 @@ impl Parser {
                     match self.macros.get(&name.to_lowercase()) {
                         Some(v) => out.push_str(v),
                         // BibTeX warns and uses nothing; keeping the name loses less.
-                        None => out.push_str(&name),
+                        None => {
+                            let warning = self.error(
+                                start,
+                                format!("'{name}' is not a defined @string; kept as written"),
+                            );
+                            self.warnings.push(warning);
+                            out.push_str(&name);
+                        }
                     }
                 }
                 Some(c) if c == close || c == ',' => {
@@ -433,5 +585,89 @@ Some free text with an e-mail@address.org that BibTeX ignores.
         ] {
             assert_eq!(month_number(text), n, "{text}");
         }
+    }
+
+    #[test]
+    fn reading_goes_on_past_a_broken_entry_at_the_next_line_start() {
+        let text = "@article{a, title = {One}}\n\
+                    @article{b,\n  title = {Two\n  year = 2020\n}\n\
+                    @book{c, title = {Three} # \" and a half\"}\n\
+                    @misc{d title = {no comma}}\n\
+                    @misc{e, title = {Five}}\n";
+        let read = read(text);
+        let keys: Vec<&str> = read.entries.iter().map(|e| e.key.as_str()).collect();
+        assert_eq!(keys, ["a", "c", "e"]);
+        assert_eq!(read.entries[1].get("title"), Some("Three and a half"));
+        // Entry b's title brace closes at the entry's end, so the problem
+        // shows where the next entry begins, and names b.
+        let lines: Vec<usize> = read.errors.iter().map(|e| e.line).collect();
+        assert_eq!(lines, [6, 7]);
+        assert!(
+            read.errors[0].message.contains("in entry 'b'"),
+            "{:?}",
+            read.errors
+        );
+        assert!(
+            read.errors[1].message.contains("in entry 'd'"),
+            "{:?}",
+            read.errors
+        );
+        // All or nothing still exists: the first error fails the file.
+        assert_eq!(parse(text).expect_err("strict").line, 6);
+    }
+
+    #[test]
+    fn a_comment_is_skipped_as_bibtex_skips_it() {
+        // Unbalanced braces after @comment cost nothing, and what follows
+        // on the next line is read.
+        let text = "@comment{jabref-meta: groupstree:\n0 AllEntriesGroup:;\n1 {oops:\n\
+                    @article{k, title = {Kept}}\n\
+                    @Comment this line is a note\n\
+                    @article{m, title = {Also kept}}";
+        let read = read(text);
+        assert_eq!(read.errors, []);
+        assert_eq!(read.entries.len(), 2);
+        assert_eq!(read.entries[1].get("title"), Some("Also kept"));
+    }
+
+    #[test]
+    fn repeated_keys_are_renamed_and_undefined_macros_warned_about() {
+        let text =
+            "@misc{k, title = {A}}\n@misc{K, title = {B}}\n@misc{k, title = {C}, publisher = acm}";
+        let read = read(text);
+        let keys: Vec<&str> = read.entries.iter().map(|e| e.key.as_str()).collect();
+        assert_eq!(keys, ["k", "K-2", "k-3"]);
+        assert_eq!(read.entries[2].get("publisher"), Some("acm"));
+        let warnings: Vec<String> = read.warnings.iter().map(ToString::to_string).collect();
+        assert!(
+            warnings
+                .iter()
+                .any(|w| w.starts_with("line 3: 'acm' is not a defined @string")),
+            "{warnings:?}"
+        );
+        assert!(
+            warnings
+                .iter()
+                .any(|w| w.contains("the key 'K' is used twice; this entry is 'K-2'")),
+            "{warnings:?}"
+        );
+    }
+
+    #[test]
+    fn crossref_children_inherit_from_a_parent_that_may_come_later() {
+        let text = "@inproceedings{child, title = {A Paper}, author = {Doe, Jane}, crossref = {conf}}\n\
+                    @inproceedings{orphan, title = {B}, crossref = {nowhere}}\n\
+                    @proceedings{conf, title = {Proceedings of Things}, year = 2021, publisher = {ACM}, author = {Editor, E.}}";
+        let read = read(text);
+        let child = &read.entries[0];
+        assert_eq!(child.get("title"), Some("A Paper"), "its own title stays");
+        assert_eq!(child.get("booktitle"), Some("Proceedings of Things"));
+        assert_eq!(child.get("year"), Some("2021"));
+        assert_eq!(child.get("author"), Some("Doe, Jane"), "its own fields win");
+        assert!(
+            read.warnings
+                .iter()
+                .any(|w| w.line == 2 && w.message.contains("'nowhere' is not in the file"))
+        );
     }
 }
