@@ -1,7 +1,9 @@
 //! The little LaTeX that bibliographies carry: accent commands (`{\"u}`,
-//! `\v{s}`), escaped specials (`\&`, `\%`) and case-protecting braces.
-//! Decoding turns them into Unicode text; encoding escapes what LaTeX would
-//! misread. Math (`$...$`) and unknown commands are left as they are.
+//! `\v{s}`), escaped specials (`\&`, `\%`), case-protecting braces, text
+//! macros (`\emph{…}`, `{\sc …}`, `\url{…}`) and simple math (`$\mu$`,
+//! `$^2$`). Decoding turns them into Unicode text; encoding escapes what
+//! LaTeX would misread. Math that has no Unicode form and unknown commands
+//! are left as they are.
 
 /// How much to decode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,6 +22,22 @@ pub fn decode(text: &str, mode: Decode) -> String {
     let mut in_math = false;
     while i < chars.len() {
         let c = chars[i];
+        if c == '$' && !in_math && mode == Decode::Full {
+            // Simple math becomes text where Unicode has it; the rest stays TeX.
+            if let Some(close) =
+                (i + 1..chars.len()).find(|&j| chars[j] == '$' && chars[j - 1] != '\\')
+            {
+                let inner: String = chars[i + 1..close].iter().collect();
+                // Only math that needs a command or a script to be read:
+                // `$O(1)$` stays as written (arXiv titles keep it so).
+                let needs_reading = inner.contains(['\\', '^', '_']);
+                if let Some(text) = simple_math(&inner).filter(|_| needs_reading) {
+                    out.push_str(&text);
+                    i = close + 1;
+                    continue;
+                }
+            }
+        }
         if c == '$' {
             in_math = !in_math;
             out.push(c);
@@ -139,6 +157,45 @@ fn decode_command(chars: &[char], start: usize, mode: Decode, out: &mut String) 
             }
             end
         }
+        _ if mode == Decode::Full && DECLARATIONS.contains(&name.as_str()) => {
+            // `{\sc Name}`, `{\em word}`: the style goes, the text stays.
+            if chars.get(end) == Some(&' ') {
+                return end + 1;
+            }
+            end
+        }
+        _ if mode == Decode::Full && chars.get(end) == Some(&'{') => {
+            let Some(close) = matching_brace(chars, end) else {
+                out.push('\\');
+                out.push_str(&name);
+                return end;
+            };
+            let argument: String = chars[end + 1..close].iter().collect();
+            if let Some(wrap) = text_macro(&name) {
+                let (open, shut) = wrap;
+                out.push_str(open);
+                if name == "url" {
+                    out.push_str(&argument);
+                } else {
+                    out.push_str(&decode(&argument, mode));
+                }
+                out.push_str(shut);
+                return close + 1;
+            }
+            if name == "href" && chars.get(close + 1) == Some(&'{') {
+                // \href{url}{text}: the text.
+                if let Some(text_close) = matching_brace(chars, close + 1) {
+                    let text: String = chars[close + 2..text_close].iter().collect();
+                    out.push_str(&decode(&text, mode));
+                    return text_close + 1;
+                }
+            }
+            // Unknown command: keep it and its braced argument verbatim.
+            out.push('\\');
+            out.push_str(&name);
+            out.extend(&chars[end..=close]);
+            close + 1
+        }
         _ => {
             // Unknown command: keep it and, in full mode, its braced argument verbatim.
             out.push('\\');
@@ -151,6 +208,158 @@ fn decode_command(chars: &[char], start: usize, mode: Decode, out: &mut String) 
             }
             end
         }
+    }
+}
+
+/// Style declarations inside a group: `{\sc Name}`, `{\em word}`.
+const DECLARATIONS: &[&str] = &[
+    "sc",
+    "em",
+    "bf",
+    "it",
+    "tt",
+    "sl",
+    "rm",
+    "sf",
+    "normalfont",
+    "scshape",
+    "itshape",
+    "bfseries",
+    "ttfamily",
+    "upshape",
+    "mdseries",
+    "small",
+    "footnotesize",
+    "large",
+    "noopsort",
+];
+
+/// Text macros whose argument is the text, and what goes around it.
+fn text_macro(name: &str) -> Option<(&'static str, &'static str)> {
+    match name {
+        "emph" | "textbf" | "textit" | "textsc" | "texttt" | "textsl" | "textup" | "textmd"
+        | "textrm" | "textsf" | "textnormal" | "mkbibemph" | "mkbibbold" | "mbox" | "hbox"
+        | "NoCaseChange" | "nocase" | "url" | "path" => Some(("", "")),
+        "mkbibquote" | "enquote" => Some(("“", "”")),
+        _ => None,
+    }
+}
+
+/// Math with a plain-text form: Greek letters, common symbols, digits and
+/// letters, and single-character super- and subscripts; `None` for the rest.
+fn simple_math(math: &str) -> Option<String> {
+    let chars: Vec<char> = math.chars().collect();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            '\\' => {
+                let start = i + 1;
+                let mut end = start;
+                while end < chars.len() && chars[end].is_ascii_alphabetic() {
+                    end += 1;
+                }
+                let name: String = chars[start..end].iter().collect();
+                out.push_str(math_symbol(&name)?);
+                i = end;
+                // A control word's trailing space is not text.
+                while chars.get(i) == Some(&' ') {
+                    i += 1;
+                }
+            }
+            '^' | '_' => {
+                let (arg, next) = match chars.get(i + 1)? {
+                    '{' => {
+                        let close = (i + 2..chars.len()).find(|&j| chars[j] == '}')?;
+                        (chars[i + 2..close].iter().collect::<String>(), close + 1)
+                    }
+                    &a => (a.to_string(), i + 2),
+                };
+                for a in arg.chars() {
+                    out.push(script(a, c == '^')?);
+                }
+                i = next;
+            }
+            c if c.is_alphanumeric() || " +-=()/.,<>".contains(c) => {
+                out.push(c);
+                i += 1;
+            }
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+fn math_symbol(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "alpha" => "α",
+        "beta" => "β",
+        "gamma" => "γ",
+        "delta" => "δ",
+        "epsilon" | "varepsilon" => "ε",
+        "zeta" => "ζ",
+        "eta" => "η",
+        "theta" => "θ",
+        "kappa" => "κ",
+        "lambda" => "λ",
+        "mu" => "μ",
+        "nu" => "ν",
+        "xi" => "ξ",
+        "pi" => "π",
+        "rho" => "ρ",
+        "sigma" => "σ",
+        "tau" => "τ",
+        "phi" | "varphi" => "φ",
+        "chi" => "χ",
+        "psi" => "ψ",
+        "omega" => "ω",
+        "Gamma" => "Γ",
+        "Delta" => "Δ",
+        "Theta" => "Θ",
+        "Lambda" => "Λ",
+        "Pi" => "Π",
+        "Sigma" => "Σ",
+        "Phi" => "Φ",
+        "Psi" => "Ψ",
+        "Omega" => "Ω",
+        "pm" => "±",
+        "mp" => "∓",
+        "times" => "×",
+        "cdot" => "·",
+        "leq" | "le" => "≤",
+        "geq" | "ge" => "≥",
+        "neq" | "ne" => "≠",
+        "approx" => "≈",
+        "sim" => "∼",
+        "infty" => "∞",
+        "to" | "rightarrow" => "→",
+        "leftarrow" => "←",
+        "ell" => "ℓ",
+        "partial" => "∂",
+        "nabla" => "∇",
+        "in" => "∈",
+        "sqrt" => "√",
+        "circ" => "°",
+        _ => return None,
+    })
+}
+
+fn script(c: char, up: bool) -> Option<char> {
+    const DIGITS_UP: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
+    const DIGITS_DOWN: [char; 10] = ['₀', '₁', '₂', '₃', '₄', '₅', '₆', '₇', '₈', '₉'];
+    if let Some(d) = c.to_digit(10) {
+        let table = if up { DIGITS_UP } else { DIGITS_DOWN };
+        return Some(table[d as usize]);
+    }
+    match (c, up) {
+        ('+', true) => Some('⁺'),
+        ('-', true) => Some('⁻'),
+        ('n', true) => Some('ⁿ'),
+        ('i', true) => Some('ⁱ'),
+        ('+', false) => Some('₊'),
+        ('-', false) => Some('₋'),
+        _ => None,
     }
 }
 
@@ -200,123 +409,10 @@ fn compose(accent: char, letter: char) -> String {
     if letter == ' ' {
         return accent.to_string();
     }
-    match precomposed(letter, combining) {
-        Some(c) => c.to_string(),
-        None => format!("{letter}{combining}"),
-    }
-}
-
-fn precomposed(letter: char, combining: char) -> Option<char> {
-    // Latin-1 and Latin Extended-A: the letters bibliographies actually use.
-    const TABLE: &[(char, char, char)] = &[
-        ('a', '\u{301}', 'á'),
-        ('e', '\u{301}', 'é'),
-        ('i', '\u{301}', 'í'),
-        ('o', '\u{301}', 'ó'),
-        ('u', '\u{301}', 'ú'),
-        ('y', '\u{301}', 'ý'),
-        ('c', '\u{301}', 'ć'),
-        ('n', '\u{301}', 'ń'),
-        ('s', '\u{301}', 'ś'),
-        ('z', '\u{301}', 'ź'),
-        ('l', '\u{301}', 'ĺ'),
-        ('r', '\u{301}', 'ŕ'),
-        ('A', '\u{301}', 'Á'),
-        ('E', '\u{301}', 'É'),
-        ('I', '\u{301}', 'Í'),
-        ('O', '\u{301}', 'Ó'),
-        ('U', '\u{301}', 'Ú'),
-        ('Y', '\u{301}', 'Ý'),
-        ('C', '\u{301}', 'Ć'),
-        ('N', '\u{301}', 'Ń'),
-        ('S', '\u{301}', 'Ś'),
-        ('Z', '\u{301}', 'Ź'),
-        ('a', '\u{300}', 'à'),
-        ('e', '\u{300}', 'è'),
-        ('i', '\u{300}', 'ì'),
-        ('o', '\u{300}', 'ò'),
-        ('u', '\u{300}', 'ù'),
-        ('A', '\u{300}', 'À'),
-        ('E', '\u{300}', 'È'),
-        ('I', '\u{300}', 'Ì'),
-        ('O', '\u{300}', 'Ò'),
-        ('U', '\u{300}', 'Ù'),
-        ('a', '\u{302}', 'â'),
-        ('e', '\u{302}', 'ê'),
-        ('i', '\u{302}', 'î'),
-        ('o', '\u{302}', 'ô'),
-        ('u', '\u{302}', 'û'),
-        ('A', '\u{302}', 'Â'),
-        ('E', '\u{302}', 'Ê'),
-        ('I', '\u{302}', 'Î'),
-        ('O', '\u{302}', 'Ô'),
-        ('U', '\u{302}', 'Û'),
-        ('a', '\u{308}', 'ä'),
-        ('e', '\u{308}', 'ë'),
-        ('i', '\u{308}', 'ï'),
-        ('o', '\u{308}', 'ö'),
-        ('u', '\u{308}', 'ü'),
-        ('y', '\u{308}', 'ÿ'),
-        ('A', '\u{308}', 'Ä'),
-        ('E', '\u{308}', 'Ë'),
-        ('I', '\u{308}', 'Ï'),
-        ('O', '\u{308}', 'Ö'),
-        ('U', '\u{308}', 'Ü'),
-        ('a', '\u{303}', 'ã'),
-        ('n', '\u{303}', 'ñ'),
-        ('o', '\u{303}', 'õ'),
-        ('A', '\u{303}', 'Ã'),
-        ('N', '\u{303}', 'Ñ'),
-        ('O', '\u{303}', 'Õ'),
-        ('c', '\u{327}', 'ç'),
-        ('C', '\u{327}', 'Ç'),
-        ('s', '\u{327}', 'ş'),
-        ('S', '\u{327}', 'Ş'),
-        ('t', '\u{327}', 'ţ'),
-        ('c', '\u{30C}', 'č'),
-        ('s', '\u{30C}', 'š'),
-        ('z', '\u{30C}', 'ž'),
-        ('r', '\u{30C}', 'ř'),
-        ('e', '\u{30C}', 'ě'),
-        ('n', '\u{30C}', 'ň'),
-        ('d', '\u{30C}', 'ď'),
-        ('t', '\u{30C}', 'ť'),
-        ('C', '\u{30C}', 'Č'),
-        ('S', '\u{30C}', 'Š'),
-        ('Z', '\u{30C}', 'Ž'),
-        ('R', '\u{30C}', 'Ř'),
-        ('E', '\u{30C}', 'Ě'),
-        ('N', '\u{30C}', 'Ň'),
-        ('o', '\u{30B}', 'ő'),
-        ('u', '\u{30B}', 'ű'),
-        ('O', '\u{30B}', 'Ő'),
-        ('U', '\u{30B}', 'Ű'),
-        ('a', '\u{306}', 'ă'),
-        ('g', '\u{306}', 'ğ'),
-        ('A', '\u{306}', 'Ă'),
-        ('G', '\u{306}', 'Ğ'),
-        ('a', '\u{328}', 'ą'),
-        ('e', '\u{328}', 'ę'),
-        ('A', '\u{328}', 'Ą'),
-        ('E', '\u{328}', 'Ę'),
-        ('a', '\u{30A}', 'å'),
-        ('u', '\u{30A}', 'ů'),
-        ('A', '\u{30A}', 'Å'),
-        ('U', '\u{30A}', 'Ů'),
-        ('a', '\u{304}', 'ā'),
-        ('e', '\u{304}', 'ē'),
-        ('i', '\u{304}', 'ī'),
-        ('o', '\u{304}', 'ō'),
-        ('u', '\u{304}', 'ū'),
-        ('z', '\u{307}', 'ż'),
-        ('Z', '\u{307}', 'Ż'),
-        ('e', '\u{307}', 'ė'),
-        ('I', '\u{307}', 'İ'),
-    ];
-    TABLE
-        .iter()
-        .find(|(l, c, _)| *l == letter && *c == combining)
-        .map(|(_, _, p)| *p)
+    // Canonical composition: one precomposed character where Unicode has
+    // one (é, ő, ǘ), else the letter and its combining mark.
+    use unicode_normalization::UnicodeNormalization;
+    [letter, combining].iter().copied().nfc().collect()
 }
 
 /// Index of the `}` closing the `{` at `open`, honouring nesting and escapes.
@@ -473,9 +569,29 @@ mod tests {
                 "LoRA: Low-Rank Adaptation",
             ),
             (r#"Q\&A at 100\% \#1"#, "Q&A at 100% #1"),
+            (r#"$O(n^{2})$ with \emph{care}"#, "O(n²) with care"),
+            (r#"$O(1)$ stays"#, "$O(1)$ stays"),
+            (r#"{\r u}{\v R} \c{c} {\=a} \.{z}"#, "ůŘ ç ā ż"),
+            (r#"{\'\i}ndice and \"{\i}"#, "índice and ï"),
             (
-                r#"$O(n^{2})$ with \emph{care}"#,
-                "$O(n^{2})$ with \\emph{care}",
+                r#"\textbf{Bold} {\sc Small Caps} \textsc{sc} {\em it}"#,
+                "Bold Small Caps sc it",
+            ),
+            (
+                r#"\mkbibquote{Intention} at \url{https://x.org/a_b}"#,
+                "“Intention” at https://x.org/a_b",
+            ),
+            (
+                r#"$\mu$-law, $\pm 3$, $10^{-3}$, H$_2$O, $\alpha\beta$"#,
+                "μ-law, ±3, 10⁻³, H₂O, αβ",
+            ),
+            (
+                r#"$\mathcal{O}(\log n)$ stays"#,
+                r"$\mathcal{O}(\log n)$ stays",
+            ),
+            (
+                r#"\href{https://x.org}{the site} and \unknown{kept}"#,
+                r"the site and \unknown{kept}",
             ),
         ];
         for (input, want) in cases {

@@ -288,6 +288,16 @@ fn a_real_bibtex_file_imports_every_entry_that_reads_and_names_the_rest() {
     let show = home.run(&["show", "westfahl:space", "--json"]);
     let paper: serde_json::Value = serde_json::from_str(&show.ok().stdout()).expect("JSON");
     assert_eq!(paper["title"], "The True Frontier");
+    // Titles and names come out readable: text macros, quotes, accents.
+    let show = home.run(&["show", "spiegelberg", "--json"]);
+    let paper: serde_json::Value = serde_json::from_str(&show.ok().stdout()).expect("JSON");
+    assert_eq!(
+        paper["title"],
+        "“Intention” und “Intentionalität” in der Scholastik, bei Brentano und Husserl"
+    );
+    let show = home.run(&["show", "aksin", "--json"]);
+    let paper: serde_json::Value = serde_json::from_str(&show.ok().stdout()).expect("JSON");
+    assert_eq!(paper["authors"][0]["name"], "Özge Aksın");
     // The text report says what was left out and why.
     let again = Home::new();
     let text = again.run(&["--no-embed", "import", BIBLATEX_EXAMPLES]);
