@@ -20,3 +20,4 @@ pub mod reading;
 pub mod search;
 pub mod starter;
 pub mod tui;
+pub mod width;

@@ -85,13 +85,9 @@ pub fn width() -> Option<usize> {
     Some((cols as usize).max(40))
 }
 
-/// Cuts `text` to `max` characters, ending with an ellipsis when cut.
+/// Cuts `text` to `max` terminal columns, ending with an ellipsis when cut.
 pub fn cut(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_string();
-    }
-    let kept: String = text.chars().take(max.saturating_sub(1)).collect();
-    format!("{kept}…")
+    crate::width::cut(text, max)
 }
 
 /// "Vaswani et al." / "Hu" / "".
@@ -126,7 +122,7 @@ pub fn paper_rows(records: &[PaperRecord], style: Style, width: Option<usize>) -
             || "    -     ".to_string(),
             |d| d.format("%Y-%m-%d").to_string(),
         );
-        let author = cut(&first_author(r), 18);
+        let author = crate::width::pad(&first_author(r), 18);
         let tags = if r.tags.is_empty() {
             String::new()
         } else {
@@ -136,12 +132,13 @@ pub fn paper_rows(records: &[PaperRecord], style: Style, width: Option<usize>) -
         let title = match width {
             Some(w) => cut(
                 &p.title,
-                w.saturating_sub(fixed + tags.chars().count()).max(20),
+                w.saturating_sub(fixed + crate::width::columns(&tags))
+                    .max(20),
             ),
             None => p.title.clone(),
         };
         out.push_str(&format!(
-            "{}{} {}  {:<18}  {}{}\n",
+            "{}{} {}  {}  {}{}\n",
             style.id(&format!("{:<id_width$}", p.versioned_id())),
             style.mark(mark),
             style.dim(&date),

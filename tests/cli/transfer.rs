@@ -342,3 +342,29 @@ fn strict_keeps_all_or_nothing_and_an_unreadable_file_fails() {
     assert!(err.contains("no entry could be read (2 skipped"), "{err}");
     assert_eq!(err.trim().lines().count(), 1, "{err}");
 }
+
+#[test]
+fn lists_line_up_by_display_width_with_wide_characters() {
+    let home = Home::new();
+    let file = home.path().join("wide.jsonl");
+    let lines = [
+        r#"{"id": "2401.00001", "title": "大型语言模型的评测方法与基准", "abstract": "", "authors": ["王小明", "李华"], "published": "2024-01-01T00:00:00Z"}"#,
+        r#"{"id": "2401.00002", "title": "A plain title", "abstract": "", "authors": ["Ann Smith"], "published": "2024-01-02T00:00:00Z"}"#,
+    ];
+    std::fs::write(&file, lines.join("\n")).expect("write");
+    home.run(&["--no-embed", "import", file.to_str().expect("utf-8")])
+        .ok();
+    let out = home.run(&["list"]).ok().stdout();
+    // The titles start at the same terminal column on both rows: the
+    // author column is padded by display width, not by characters.
+    let title_column = |title: &str| {
+        let line = out.lines().find(|l| l.contains(title)).expect("row");
+        let before = &line[..line.find(title).expect("title")];
+        litradar::width::columns(before)
+    };
+    assert_eq!(
+        title_column("大型语言模型"),
+        title_column("A plain title"),
+        "{out}"
+    );
+}

@@ -154,8 +154,11 @@ pub fn code(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
             _ => theme.dim(),
         };
         rows.push(Line::from(vec![
-            Span::raw(format!("{:<name_w$} ", fit(&r.claim.metric, name_w))),
-            Span::raw(format!("{:<18} ", fit(&ledger::claimed(&r.claim), 18))),
+            Span::raw(format!("{} ", super::fit_pad(&r.claim.metric, name_w))),
+            Span::raw(format!(
+                "{} ",
+                super::fit_pad(&ledger::claimed(&r.claim), 18)
+            )),
             Span::raw(format!(
                 "{:>12} ",
                 r.observed.map(ledger::number).unwrap_or_else(|| "—".into())

@@ -302,17 +302,14 @@ fn draw_help(frame: &mut Frame, area: Rect, theme: Theme) {
     );
 }
 
-/// Cuts `text` to `width` characters with an ellipsis.
+/// Cuts `text` to `width` terminal columns with an ellipsis.
 pub fn fit(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
-        return text.to_string();
-    }
-    if width == 0 {
-        return String::new();
-    }
-    let mut s: String = text.chars().take(width.saturating_sub(1)).collect();
-    s.push('…');
-    s
+    crate::width::cut(text, width)
+}
+
+/// Cuts and pads `text` to exactly `width` terminal columns.
+pub fn fit_pad(text: &str, width: usize) -> String {
+    crate::width::pad(text, width)
 }
 
 /// The window of `height` rows that keeps `selected` visible.

@@ -1,6 +1,6 @@
 //! The library list and detail, and search results.
 
-use super::{Theme, fit, pass_marks, window};
+use super::{Theme, fit, fit_pad, pass_marks, window};
 use crate::impls::ledger;
 use crate::reading::{Pass, Status, human_duration, index};
 use crate::tui::app::{App, Focus, mode_label};
@@ -78,13 +78,10 @@ pub fn library(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
                     Span::raw(pass_marks(&r.passes)),
                     Span::styled(if r.new_version { "*" } else { " " }, theme.bad()),
                     Span::raw(" "),
-                    Span::raw(format!("{:<title_w$}", fit(&r.title, title_w))),
+                    Span::raw(fit_pad(&r.title, title_w)),
                     Span::raw(" "),
                     Span::styled(
-                        format!(
-                            "{:<author_w$}",
-                            fit(&short_author(&r.first_author, r.authors), author_w)
-                        ),
+                        fit_pad(&short_author(&r.first_author, r.authors), author_w),
                         theme.dim(),
                     ),
                     Span::raw(" "),
