@@ -120,31 +120,38 @@ fn the_worker_answers_runs_cancels_and_notices_other_writers() {
         "{message}"
     );
 
-    // A long run is cancelled.
+    // A long run, and a fetch started while it runs: the fetch (arXiv is
+    // unreachable here) ends with a message, not a crash, and the run can
+    // still be cancelled afterwards (each kind of job keeps its own cancel
+    // handle; a fetch once replaced the run's).
     intents.send(Intent::RunImpl(2)).expect("send");
     wait(&updates, |u| {
         matches!(u, Update::Output(ref l) if l == "waiting").then_some(())
     });
+    intents.send(Intent::Fetch("ti:lora".into())).expect("send");
+    let (label, message, failed) = wait(&updates, |u| match u {
+        Update::Finished {
+            label,
+            message,
+            failed,
+        } => Some((label, message, failed)),
+        _ => None,
+    });
+    assert!(label.starts_with("fetch"), "{label}: {message}");
+    assert!(failed, "{message}");
     let t = Instant::now();
     intents.send(Intent::Cancel).expect("send");
-    let (message, failed) = wait(&updates, |u| match u {
+    let (label, message, failed) = wait(&updates, |u| match u {
         Update::Finished {
-            message, failed, ..
-        } => Some((message, failed)),
+            label,
+            message,
+            failed,
+        } => Some((label, message, failed)),
         _ => None,
     });
+    assert!(label.starts_with("run"), "{label}: {message}");
     assert!(failed && message.contains("interrupted"), "{message}");
     assert!(t.elapsed() < Duration::from_secs(20));
-
-    // A fetch that cannot reach arXiv ends with a message, not a crash.
-    intents.send(Intent::Fetch("ti:lora".into())).expect("send");
-    let (message, failed) = wait(&updates, |u| match u {
-        Update::Finished {
-            message, failed, ..
-        } => Some((message, failed)),
-        _ => None,
-    });
-    assert!(failed, "{message}");
 
     // Another process adds a tag: the list reloads by itself.
     {
