@@ -93,12 +93,17 @@ const IMPL_COLUMNS: &str =
 fn impl_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Implementation> {
     let kind: String = r.get(2)?;
     let command: String = r.get(4)?;
+    let id: i64 = r.get(0)?;
     Ok(Implementation {
-        id: r.get(0)?,
+        id,
         paper_id: r.get(1)?,
         kind: Kind::parse(&kind).unwrap_or(Kind::Local),
         location: r.get(3)?,
-        command: serde_json::from_str(&command).unwrap_or_default(),
+        command: crate::library::stored_json_column(
+            &command,
+            4,
+            &format!("the command of implementation {id}"),
+        )?,
         workdir: r.get(5)?,
         framework: r.get(6)?,
         official: r.get(7)?,
@@ -314,15 +319,20 @@ impl Library {
             .query_map([arg], |r| {
                 let outcome: String = r.get(5)?;
                 let command: String = r.get(7)?;
+                let id: i64 = r.get(0)?;
                 Ok(Run {
-                    id: r.get(0)?,
+                    id,
                     impl_id: r.get(1)?,
                     paper_id: r.get(2)?,
                     started_at: r.get(3)?,
                     duration_ms: r.get(4)?,
                     outcome: Outcome::parse(&outcome),
                     exit_code: r.get(6)?,
-                    command: serde_json::from_str(&command).unwrap_or_default(),
+                    command: crate::library::stored_json_column(
+                        &command,
+                        7,
+                        &format!("the command of run #{id}"),
+                    )?,
                     stdout_tail: r.get(8)?,
                     stderr_tail: r.get(9)?,
                     git_commit: r.get(10)?,

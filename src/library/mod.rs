@@ -57,6 +57,24 @@ pub enum LibraryError {
 /// Result alias for store operations.
 pub type Result<T, E = LibraryError> = std::result::Result<T, E>;
 
+/// JSON the library stored, read back; JSON that does not parse is a
+/// corrupt library (reported, never replaced by a silent default).
+pub fn stored_json<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> Result<T> {
+    serde_json::from_str(text).map_err(|e| LibraryError::Corrupt(what.to_string(), e.to_string()))
+}
+
+/// [`stored_json`] inside a row mapper: the error travels as SQLite's
+/// conversion failure of `column`, carrying the corrupt-library message.
+pub fn stored_json_column<T: serde::de::DeserializeOwned>(
+    text: &str,
+    column: usize,
+    what: &str,
+) -> rusqlite::Result<T> {
+    stored_json(text, what).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(column, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
 /// An open library database.
 pub struct Library {
     conn: Connection,

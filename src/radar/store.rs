@@ -109,8 +109,8 @@ fn json_list(v: &[String]) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "[]".into())
 }
 
-fn parse_list(text: &str) -> Vec<String> {
-    serde_json::from_str(text).unwrap_or_default()
+fn parse_list(text: &str, what: &str) -> Result<Vec<String>> {
+    Ok(crate::library::stored_json(text, what)?)
 }
 
 /// The month litradar is in (`YYYY-MM`, local time).
@@ -183,8 +183,8 @@ impl Library {
             .collect::<rusqlite::Result<_>>()?;
         Ok((
             Shape {
-                quadrants: parse_list(&quadrants),
-                rings: parse_list(&rings),
+                quadrants: parse_list(&quadrants, &format!("the quadrants of edition {name}"))?,
+                rings: parse_list(&rings, &format!("the rings of edition {name}"))?,
             },
             Edition {
                 name,
@@ -229,7 +229,7 @@ impl Library {
             )
             .optional()?
             .ok_or_else(|| RadarError::NoBlip(blip.to_string()))?;
-        Ok(parse_list(&text))
+        parse_list(&text, &format!("the aliases of blip {blip}"))
     }
 
     /// The papers behind a blip, with where the user is in reading them.

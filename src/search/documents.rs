@@ -155,7 +155,8 @@ pub fn load(lib: &Library, ids: Option<&HashSet<String>>) -> Result<Vec<IndexDoc
         if ids.is_some_and(|set| !set.contains(&id)) {
             continue;
         }
-        let authors: Vec<serde_json::Value> = serde_json::from_str(&authors).unwrap_or_default();
+        let authors: Vec<serde_json::Value> =
+            crate::library::stored_json(&authors, &format!("the authors of {id}"))?;
         let authors: Vec<&str> = authors.iter().filter_map(|a| a["name"].as_str()).collect();
         let categories: Vec<String> = categories.split_whitespace().map(str::to_string).collect();
         let mut archives: Vec<String> = categories

@@ -216,3 +216,33 @@ fn claims_are_checked_and_removable() {
         Err(ImplError::Library(LibraryError::NoSuchPaper(_)))
     ));
 }
+
+#[test]
+fn a_corrupt_stored_command_is_reported_not_replaced() {
+    let mut lib = library();
+    let imp = lib
+        .impl_link(
+            "1706.03762",
+            NewImpl {
+                location: "/tmp/code".into(),
+                command: vec!["make".into()],
+                ..Default::default()
+            },
+        )
+        .expect("link");
+    lib.conn()
+        .execute(
+            "UPDATE impls SET command = '[\"make\"' WHERE id = ?1",
+            [imp.id],
+        )
+        .expect("corrupt");
+    let err = lib.impl_list(None).expect_err("corrupt JSON is an error");
+    let text = err.to_string();
+    assert!(
+        text.contains(&format!(
+            "unreadable data for the command of implementation {}",
+            imp.id
+        )),
+        "{text}"
+    );
+}

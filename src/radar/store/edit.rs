@@ -64,8 +64,8 @@ impl Library {
         };
         let shape = match (&existing, file.shape()) {
             (Some((q, r, _)), _) => Shape {
-                quadrants: parse_list(q),
-                rings: parse_list(r),
+                quadrants: parse_list(q, &format!("the quadrants of edition {name}"))?,
+                rings: parse_list(r, &format!("the rings of edition {name}"))?,
             },
             (None, Some(s)) => s,
             (None, None) => latest_shape.unwrap_or_else(|| derive_shape(&file.blips)),
@@ -332,7 +332,7 @@ fn blip_id(tx: &Transaction<'_>, name: &str, aliases: &[String], stamp: &str) ->
         .optional()?;
     match existing {
         Some((id, old)) => {
-            let mut merged = parse_list(&old);
+            let mut merged = parse_list(&old, &format!("the aliases of blip {name}"))?;
             for a in aliases {
                 if !merged.iter().any(|m| m.eq_ignore_ascii_case(a)) {
                     merged.push(a.clone());

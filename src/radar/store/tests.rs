@@ -159,3 +159,30 @@ fn reading_linked_papers_counts_for_staleness() {
 fn current_month_utc() -> String {
     chrono::Utc::now().format("%Y-%m").to_string()
 }
+
+#[test]
+fn corrupt_stored_lists_are_reported_not_replaced() {
+    let lib = seeded();
+    lib.conn()
+        .execute("UPDATE radar_editions SET quadrants = 'not json'", [])
+        .expect("corrupt");
+    let err = lib
+        .radar_edition(None)
+        .expect_err("corrupt JSON is an error");
+    assert!(
+        err.to_string()
+            .contains("unreadable data for the quadrants of edition 2026-11"),
+        "{err}"
+    );
+    lib.conn()
+        .execute(
+            "UPDATE radar_blips SET aliases = '{' WHERE name = 'LoRA'",
+            [],
+        )
+        .expect("corrupt");
+    let err = lib.radar_aliases("LoRA").expect_err("corrupt aliases");
+    assert!(
+        err.to_string().contains("the aliases of blip LoRA"),
+        "{err}"
+    );
+}
