@@ -17,11 +17,15 @@ const RING_COLOURS: &[&str] = &[
     "#1b7837", "#2c7fb8", "#e08214", "#b2182b", "#762a83", "#5e3c99", "#4d4d4d", "#8c510a",
 ];
 
+/// Text for an SVG element or attribute: XML's five specials escaped by
+/// quick-xml, and the control characters XML 1.0 forbids dropped (a blip
+/// name pasted from a PDF can carry one, and one makes the file unreadable).
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    let allowed: String = text
+        .chars()
+        .filter(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    quick_xml::escape::escape(allowed.as_str()).into_owned()
 }
 
 fn to_svg(x: f64, y: f64) -> (f64, f64) {
@@ -193,6 +197,10 @@ mod tests {
         let svg = render(&shape, &place(&shape, &blips), "Radar 2026-11");
         insta::assert_snapshot!(svg);
         assert!(svg.contains("DoRA &amp; co &lt;x&gt;"), "text is escaped");
+        assert_eq!(
+            super::escape("a\u{1}b \"c\" 'd'"),
+            "ab &quot;c&quot; &apos;d&apos;"
+        );
         assert_eq!(svg.matches("class=\"blip\"").count(), 6);
     }
 }
