@@ -312,83 +312,28 @@ pub struct Claim {
 }
 
 /// Splits a command line into arguments the way a POSIX shell would split
-/// words (single and double quotes, backslash escapes), without running a
-/// shell: no variables, globs, pipes or redirections.
+/// words (single and double quotes, backslash escapes; shlex's rules),
+/// without running a shell: no variables, globs, pipes or redirections.
 pub fn split_command(line: &str) -> Result<Vec<String>, String> {
-    let mut args = Vec::new();
-    let mut current = String::new();
-    let mut in_word = false;
-    let mut chars = line.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '\'' => {
-                in_word = true;
-                loop {
-                    match chars.next() {
-                        Some('\'') => break,
-                        Some(x) => current.push(x),
-                        None => return Err(format!("unclosed ' in: {line}")),
-                    }
-                }
-            }
-            '"' => {
-                in_word = true;
-                loop {
-                    match chars.next() {
-                        Some('"') => break,
-                        Some('\\') => match chars.next() {
-                            Some(x @ ('"' | '\\' | '$' | '`')) => current.push(x),
-                            Some(x) => {
-                                current.push('\\');
-                                current.push(x);
-                            }
-                            None => return Err(format!("unclosed \" in: {line}")),
-                        },
-                        Some(x) => current.push(x),
-                        None => return Err(format!("unclosed \" in: {line}")),
-                    }
-                }
-            }
-            '\\' => {
-                in_word = true;
-                match chars.next() {
-                    Some(x) => current.push(x),
-                    None => return Err(format!("a lone \\ ends: {line}")),
-                }
-            }
-            c if c.is_whitespace() => {
-                if in_word {
-                    args.push(std::mem::take(&mut current));
-                    in_word = false;
-                }
-            }
-            c => {
-                in_word = true;
-                current.push(c);
-            }
-        }
-    }
-    if in_word {
-        args.push(current);
-    }
-    Ok(args)
+    shlex::split(line)
+        .ok_or_else(|| format!("an unclosed quote or a trailing backslash in: {line}"))
 }
 
 /// Writes arguments back as one line that [`split_command`] reads back.
 pub fn join_command(args: &[String]) -> String {
     args.iter()
-        .map(|a| {
-            let plain = !a.is_empty()
-                && a.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "-_./=:,+@%".contains(c));
-            if plain {
-                a.clone()
-            } else {
-                format!("'{}'", a.replace('\'', "'\\''"))
-            }
-        })
+        .map(|a| shell_quote(a))
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// One argument as a shell reads it back (quoted only when it must be).
+pub fn shell_quote(arg: &str) -> String {
+    // A NUL cannot be in an argument at all; it is dropped rather than fail.
+    let clean: String = arg.chars().filter(|c| *c != '\0').collect();
+    shlex::try_quote(&clean)
+        .map(|q| q.into_owned())
+        .unwrap_or(clean)
 }
 
 #[cfg(test)]
@@ -409,6 +354,8 @@ mod tests {
         assert!(split_command("echo 'open").is_err());
         assert!(split_command("echo \"open").is_err());
         assert!(split_command("echo \\").is_err());
+        assert_eq!(shell_quote("it's"), r#""it's""#);
+        assert_eq!(shell_quote("plain-word"), "plain-word");
         assert_eq!(split_command("  ").expect("empty"), Vec::<String>::new());
         let back = split_command(&join_command(&args)).expect("round trip");
         assert_eq!(back, args);

@@ -413,7 +413,10 @@ fn mistakes_are_usage_errors_that_record_nothing() {
             "python 'train.py",
         ])
         .fails(2);
-    assert!(err.contains("--cmd: unclosed '"), "{err}");
+    assert!(
+        err.contains("--cmd: an unclosed quote or a trailing backslash in: python 'train.py"),
+        "{err}"
+    );
     let err = home
         .run(&["claim", "add", "1706.03762", "bleu", "lots"])
         .fails(2);

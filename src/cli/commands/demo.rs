@@ -94,7 +94,10 @@ pub fn run(home: &super::Context, args: DemoArgs) -> anyhow::Result<()> {
         ledger.len()
     )?;
     writeln!(out)?;
-    let demo_flag = format!("--home {}", shell_quote(&demo.root().display().to_string()));
+    let demo_flag = format!(
+        "--home {}",
+        crate::impls::shell_quote(&demo.root().display().to_string())
+    );
     writeln!(out, "Try:")?;
     let app = !args.summary && std::io::IsTerminal::is_terminal(&std::io::stdout());
     if app {
@@ -117,17 +120,6 @@ pub fn run(home: &super::Context, args: DemoArgs) -> anyhow::Result<()> {
         writeln!(out, "  litradar {demo_flag} {example}")?;
     }
     Ok(())
-}
-
-fn shell_quote(text: &str) -> String {
-    if text
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || "/._-".contains(c))
-    {
-        text.to_string()
-    } else {
-        format!("'{}'", text.replace('\'', "'\\''"))
-    }
 }
 
 /// Opens the terminal app on a home's library.
