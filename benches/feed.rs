@@ -192,24 +192,9 @@ fn main() {
         .collect();
     // The baselines' features: the same words and vectors the feed uses.
     let vectors = lib.load_vectors(MODEL).expect("vectors");
-    let row: HashMap<&str, usize> = vectors
-        .ids
-        .iter()
-        .enumerate()
-        .map(|(i, id)| (id.as_str(), i))
-        .collect();
     let dim = vectors.dim;
-    let embeddings: Vec<Option<&[f32]>> = papers
-        .iter()
-        .map(|p| {
-            row.get(p.id.as_str())
-                .map(|r| &vectors.data[r * dim..(r + 1) * dim])
-        })
-        .collect();
-    let texts: Vec<String> = papers
-        .iter()
-        .map(|p| format!("{}. {}", p.title, p.abstract_text))
-        .collect();
+    let embeddings = feed::embeddings_of(&papers, &vectors);
+    let texts = feed::texts_of(&papers);
     let baseline = Corpus::new(&texts, &embeddings, dim);
 
     let mut counts: HashMap<&str, usize> = HashMap::new();
@@ -252,16 +237,7 @@ fn main() {
                 lib.tag(id, &[TAG.to_string()]).expect("tag");
             }
             let t = Instant::now();
-            let result = feed::look(
-                &lib,
-                &Request {
-                    tag: Some(TAG.into()),
-                    window: Window::All,
-                    limit: TOP,
-                    model: Some(MODEL.into()),
-                },
-            )
-            .expect("feed");
+            let result = tagged_look(&lib);
             look_times.push(t.elapsed().as_secs_f64());
             for id in &ids {
                 lib.untag(id, &[TAG.to_string()]).expect("untag");
@@ -326,6 +302,20 @@ fn main() {
     );
     drop(lib);
     at_scale(100_000);
+}
+
+/// `feed --tag TAG --all --limit TOP`, as the CLI runs it.
+fn tagged_look(lib: &Library) -> feed::Feed {
+    feed::look(
+        lib,
+        &Request {
+            tag: Some(TAG.into()),
+            window: Window::All,
+            limit: TOP,
+            model: Some(MODEL.into()),
+        },
+    )
+    .expect("feed")
 }
 
 /// Features, training and ranking timed apart.
@@ -416,18 +406,7 @@ fn at_scale(n: usize) {
     for chunk in pending.chunks(5000) {
         let items: Vec<_> = chunk
             .iter()
-            .map(|p| {
-                let v: Vec<f32> = (0..384)
-                    .map(|_| {
-                        seed = seed
-                            .wrapping_mul(6364136223846793005)
-                            .wrapping_add(1442695040888963407);
-                        ((seed >> 33) as f32 / (1u64 << 31) as f32) - 0.5
-                    })
-                    .collect();
-                let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
-                (p, v.into_iter().map(|x| x / norm).collect::<Vec<f32>>())
-            })
+            .map(|p| (p, support::random_unit(&mut seed, 384)))
             .collect();
         lib.store_embeddings(MODEL, &items).expect("store");
     }
@@ -438,16 +417,7 @@ fn at_scale(n: usize) {
     let mut times = Vec::new();
     for _ in 0..3 {
         let t = Instant::now();
-        let result = feed::look(
-            &lib,
-            &Request {
-                tag: Some(TAG.into()),
-                window: Window::All,
-                limit: TOP,
-                model: Some(MODEL.into()),
-            },
-        )
-        .expect("feed");
+        let result = tagged_look(&lib);
         times.push(t.elapsed().as_secs_f64());
         assert_eq!(result.items.len(), TOP);
     }
@@ -456,23 +426,8 @@ fn at_scale(n: usize) {
         median(times) * 1e3
     );
     let vectors = lib.load_vectors(MODEL).expect("vectors");
-    let row: HashMap<&str, usize> = vectors
-        .ids
-        .iter()
-        .enumerate()
-        .map(|(i, id)| (id.as_str(), i))
-        .collect();
-    let embeddings: Vec<Option<&[f32]>> = papers
-        .iter()
-        .map(|p| {
-            row.get(p.id.as_str())
-                .map(|r| &vectors.data[r * 384..(r + 1) * 384])
-        })
-        .collect();
-    let texts: Vec<String> = papers
-        .iter()
-        .map(|p| format!("{}. {}", p.title, p.abstract_text))
-        .collect();
+    let embeddings = feed::embeddings_of(&papers, &vectors);
+    let texts = feed::texts_of(&papers);
     let positive: Vec<usize> = (0..n).step_by(n / LIKED).take(LIKED).collect();
     timing_split(&texts, &embeddings, 384, &positive);
 }

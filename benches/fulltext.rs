@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 mod support;
-use support::sample_papers;
+use support::{random_unit, sample_papers};
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -280,19 +280,6 @@ fn synthetic_document(abstracts: &[String], start: usize) -> Document {
         sections,
         ..Document::default()
     }
-}
-
-fn random_unit(seed: &mut u64, dim: usize) -> Vec<f32> {
-    let v: Vec<f32> = (0..dim)
-        .map(|_| {
-            *seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            ((*seed >> 33) as f32 / (1u64 << 31) as f32) - 0.5
-        })
-        .collect();
-    let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
-    v.into_iter().map(|x| x / norm).collect()
 }
 
 /// The library: `papers` real abstracts, `texts` of them with a document

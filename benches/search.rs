@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 
 mod support;
 use std::time::Instant;
-use support::sample_papers;
+use support::{random_unit, sample_papers};
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -77,19 +77,6 @@ fn model_dir() -> PathBuf {
         .unwrap_or_else(|| {
             PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("models/all-MiniLM-L6-v2")
         })
-}
-
-fn random_unit(seed: &mut u64, dim: usize) -> Vec<f32> {
-    let v: Vec<f32> = (0..dim)
-        .map(|_| {
-            *seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            ((*seed >> 33) as f32 / (1u64 << 31) as f32) - 0.5
-        })
-        .collect();
-    let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
-    v.into_iter().map(|x| x / norm).collect()
 }
 
 /// Stores random vectors (with the right text hashes) for every pending paper.

@@ -52,3 +52,19 @@ pub fn sample_papers(n: usize, id_offset: usize) -> Vec<Incoming> {
         })
         .collect()
 }
+
+/// A seeded random unit vector (for benches whose cost does not depend on
+/// the vectors' values).
+#[allow(dead_code)] // not every bench stores vectors
+pub fn random_unit(seed: &mut u64, dim: usize) -> Vec<f32> {
+    let v: Vec<f32> = (0..dim)
+        .map(|_| {
+            *seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((*seed >> 33) as f32 / (1u64 << 31) as f32) - 0.5
+        })
+        .collect();
+    let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+    v.into_iter().map(|x| x / norm).collect()
+}

@@ -183,27 +183,10 @@ pub fn look(lib: &Library, request: &Request) -> Result<Feed, LibraryError> {
         Some(m) => lib.load_vectors(m)?,
         None => Default::default(),
     };
-    let row_of: HashMap<&str, usize> = vectors
-        .ids
-        .iter()
-        .enumerate()
-        .map(|(i, id)| (id.as_str(), i))
-        .collect();
-    let dim = vectors.dim;
-    let embeddings: Vec<Option<&[f32]>> = papers
-        .iter()
-        .map(|p| {
-            row_of
-                .get(p.id.as_str())
-                .map(|r| &vectors.data[r * dim..(r + 1) * dim])
-        })
-        .collect();
+    let embeddings = embeddings_of(&papers, &vectors);
     feed.with_vectors = embeddings.iter().any(Option::is_some);
-    let texts: Vec<String> = papers
-        .iter()
-        .map(|p| format!("{}. {}", p.title, p.abstract_text))
-        .collect();
-    let corpus = Corpus::new(&texts, &embeddings, dim);
+    let texts = texts_of(&papers);
+    let corpus = Corpus::new(&texts, &embeddings, vectors.dim);
     let signals = Signals { positive, negative };
     let model = corpus.train(&signals);
     feed.items = corpus
@@ -219,6 +202,36 @@ pub fn look(lib: &Library, request: &Request) -> Result<Feed, LibraryError> {
         })
         .collect();
     Ok(feed)
+}
+
+/// What the learner reads of each paper: its title and abstract.
+pub fn texts_of(papers: &[FeedPaper]) -> Vec<String> {
+    papers
+        .iter()
+        .map(|p| format!("{}. {}", p.title, p.abstract_text))
+        .collect()
+}
+
+/// Each paper's vector among `vectors`, in the papers' order.
+pub fn embeddings_of<'a>(
+    papers: &[FeedPaper],
+    vectors: &'a crate::embed::store::Vectors,
+) -> Vec<Option<&'a [f32]>> {
+    let row_of: HashMap<&str, usize> = vectors
+        .ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (id.as_str(), i))
+        .collect();
+    let dim = vectors.dim;
+    papers
+        .iter()
+        .map(|p| {
+            row_of
+                .get(p.id.as_str())
+                .map(|r| &vectors.data[r * dim..(r + 1) * dim])
+        })
+        .collect()
 }
 
 /// With nothing to learn from: the newest papers first.
