@@ -187,16 +187,32 @@ proptest! {
     }
 
     #[test]
-    fn radar_files_survive_mutations(edits in prop::collection::vec((any::<usize>(), any::<u8>(), any::<u8>()), 0..12), which in 0..3usize) {
-        use litradar::radar::formats::{Format, read, write_csv, write_json};
+    fn radar_files_survive_mutations(edits in prop::collection::vec((any::<usize>(), any::<u8>(), any::<u8>()), 0..12), which in 0..6usize) {
+        use litradar::radar::formats::{Format, Options, read, read_text, write_csv, write_json};
         let seed = read(litradar::radar::SEED_TOML, Format::Toml).expect("seed");
+        let fixture = |name: &str| {
+            std::fs::read_to_string(format!("{}/tests/fixtures/radar/{name}", env!("CARGO_MANIFEST_DIR"))).expect("fixture")
+        };
         let (base, format) = match which {
             0 => (litradar::radar::SEED_TOML.to_string(), Format::Toml),
             1 => (write_csv(&seed.blips), Format::Csv),
-            _ => (write_json(&seed.blips), Format::Json),
+            2 => (write_json(&seed.blips), Format::Json),
+            3 => (fixture("zalando/config.json"), Format::Zalando),
+            4 => (fixture("backstage/ons-radar.json"), Format::Backstage),
+            _ => (fixture("byor/byor-sheet.csv"), Format::Csv),
         };
         let bytes = mutate(&base, &edits);
-        let _ = read(&String::from_utf8_lossy(&bytes), format);
+        let _ = read_text(&String::from_utf8_lossy(&bytes), format, &Options::default());
+    }
+
+    #[test]
+    fn aoe_items_survive_anything(text in r#"(---\n)?[a-z:"' \n\\\-\[\],]{0,200}"#, month in r"[0-9.\- a-zA-Z:]{0,24}") {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("radar/2024-01-01/x.md");
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&path, &text).expect("write");
+        let _ = litradar::radar::formats::read_path(dir.path(), None, &Default::default());
+        let _ = litradar::radar::formats::read(&format!("{{\"date\": \"{}\", \"entries\": []}}", month.replace('"', "")), litradar::radar::formats::Format::Zalando);
     }
 
     #[test]

@@ -6,13 +6,25 @@ use std::path::PathBuf;
 /// `litradar radar ...`.
 #[derive(Debug, Subcommand)]
 pub enum RadarCommand {
-    /// Import a radar file (litradar TOML, BYOR CSV or JSON) into an edition.
+    /// Import a radar: litradar TOML, a BYOR sheet (CSV) or JSON, Zalando's
+    /// config.json, Backstage JSON (every timeline month an edition) or an
+    /// AOE radar folder (every release an edition).
     Import {
-        /// The file; its extension (.toml, .csv, .json) or content says the format.
+        /// The file, or an AOE radar's folder; the extension and content say the format.
         file: PathBuf,
+        /// The format, when the name and content do not say.
+        #[arg(long, value_enum)]
+        format: Option<ImportFormat>,
         /// The edition to import into (default: the file's, else this month).
         #[arg(long, value_name = "YYYY-MM")]
         edition: Option<String>,
+        /// Zalando: the four quadrant names in the file's order (0 = bottom
+        /// right, clockwise); default Zalando's own.
+        #[arg(long, value_name = "A,B,C,D", value_delimiter = ',')]
+        quadrants: Option<Vec<String>>,
+        /// Zalando: the ring names, centre first; default adopt,trial,assess,hold.
+        #[arg(long, value_name = "R1,R2,...", value_delimiter = ',')]
+        rings: Option<Vec<String>>,
     },
     /// An edition's blips by quadrant and ring, with movement and staleness.
     Show {
@@ -139,7 +151,9 @@ pub enum RadarCommand {
         #[arg(short, long, value_name = "FILE")]
         output: PathBuf,
     },
-    /// Write an edition as BYOR CSV, JSON, Markdown or litradar TOML.
+    /// Write an edition as BYOR CSV or JSON, Markdown, litradar TOML or
+    /// Zalando's config.json; or the whole history as Backstage JSON or an
+    /// AOE radar folder.
     Export {
         /// The format.
         #[arg(long, value_enum)]
@@ -147,7 +161,7 @@ pub enum RadarCommand {
         /// The edition (default: the newest).
         #[arg(long, value_name = "YYYY-MM")]
         edition: Option<String>,
-        /// Write here instead of stdout.
+        /// Write here instead of stdout (a new folder for `aoe`).
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
@@ -194,4 +208,27 @@ pub enum ExportFormat {
     Markdown,
     /// litradar's TOML (what `radar import` reads back in full).
     Toml,
+    /// Zalando's tech-radar config.json (four rings at most).
+    Zalando,
+    /// Backstage tech-radar JSON: every edition up to this one, as timelines.
+    Backstage,
+    /// An AOE technology radar folder: one release folder per edition.
+    Aoe,
+}
+
+/// `radar import --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImportFormat {
+    /// litradar's TOML.
+    Toml,
+    /// A BYOR sheet (CSV).
+    ByorCsv,
+    /// BYOR JSON, or litradar's JSON.
+    Json,
+    /// Zalando's config.json.
+    Zalando,
+    /// Backstage tech-radar JSON.
+    Backstage,
+    /// An AOE radar folder.
+    Aoe,
 }

@@ -7,7 +7,7 @@ use rusqlite::{Connection, OptionalExtension};
 
 /// The migrations, oldest first; `MIGRATIONS[i]` brings a database from
 /// version `i` to version `i + 1`. Never edit one that has shipped: add a new one.
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8];
 
 /// The schema version this build writes.
 pub const CURRENT_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -359,6 +359,21 @@ CREATE TABLE feed_marks (
 CREATE TABLE feed_looks (
     view      TEXT PRIMARY KEY,
     looked_at TEXT NOT NULL
+) STRICT;
+"#;
+
+/// Radars from other tools: a blip's link (Zalando's `link`, Backstage's
+/// `url`); and the monthly review's dismissals, so a proposal the user
+/// turned down is not made again.
+const V8: &str = r#"
+ALTER TABLE radar_blips ADD COLUMN link TEXT;
+
+CREATE TABLE radar_review_dismissals (
+    kind         TEXT NOT NULL CHECK (kind IN ('evidence', 'new_blip', 'move', 'stale')),
+    subject      TEXT NOT NULL COLLATE NOCASE,
+    object       TEXT NOT NULL DEFAULT '' COLLATE NOCASE,
+    dismissed_at TEXT NOT NULL,
+    PRIMARY KEY (kind, subject, object)
 ) STRICT;
 "#;
 

@@ -335,17 +335,50 @@ impl Library {
         Ok(out)
     }
 
-    /// An edition as file blips (for export), with movement and evidence.
+    /// An edition as file blips (for export), with movement, evidence and
+    /// links; blips phased out of it are included, flagged.
     pub fn radar_file(&self, edition: Option<&str>) -> Result<(Shape, String, Vec<FileBlip>)> {
         let (shape, e) = self.radar_edition(edition)?;
         let previous = self.radar_previous(&e.name)?;
-        let changes = compare(&shape, previous.as_ref(), &e);
+        let blips = self.file_blips(&shape, previous.as_ref(), &e)?;
+        Ok((shape, e.name, blips))
+    }
+
+    /// Every edition as files, oldest first (for the formats with history),
+    /// with the newest edition's shape.
+    pub fn radar_history_files(&self) -> Result<(Shape, Vec<super::formats::RadarFile>)> {
+        let all = self.radar_all()?;
+        let Some((shape, _)) = all.last() else {
+            return Err(RadarError::Empty);
+        };
+        let shape = shape.clone();
+        let mut files = Vec::with_capacity(all.len());
+        let mut previous: Option<&Edition> = None;
+        for (s, e) in &all {
+            files.push(super::formats::RadarFile {
+                edition: Some(e.name.clone()),
+                quadrants: s.quadrants.clone(),
+                rings: s.rings.clone(),
+                blips: self.file_blips(s, previous, e)?,
+            });
+            previous = Some(e);
+        }
+        Ok((shape, files))
+    }
+
+    fn file_blips(
+        &self,
+        shape: &Shape,
+        previous: Option<&Edition>,
+        e: &Edition,
+    ) -> Result<Vec<FileBlip>> {
+        let changes = compare(shape, previous, e);
         let links = self.radar_links()?;
         let mut blips = Vec::new();
-        for entry in e.visible() {
+        for entry in &e.entries {
             let movement = changes
                 .iter()
-                .find(|c| c.blip == entry.name)
+                .find(|c| c.blip == entry.name && !entry.phased_out)
                 .map(|c| c.movement);
             blips.push(FileBlip {
                 name: entry.name.clone(),
@@ -356,10 +389,25 @@ impl Library {
                 rationale: entry.rationale.clone(),
                 aliases: self.radar_aliases(&entry.name)?,
                 papers: links.get(&entry.name).cloned().unwrap_or_default(),
+                link: self.radar_blip_link(&entry.name)?,
+                phased_out: entry.phased_out,
                 movement,
             });
         }
-        Ok((shape, e.name, blips))
+        Ok(blips)
+    }
+
+    /// A blip's link, if it has one.
+    pub fn radar_blip_link(&self, blip: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT link FROM radar_blips WHERE name = ?1",
+                [blip.trim()],
+                |r| r.get::<_, Option<String>>(0),
+            )
+            .optional()?
+            .flatten())
     }
 }
 

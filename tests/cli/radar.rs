@@ -238,7 +238,7 @@ fn byor_export_imports_back_into_a_fresh_library() {
         .ok()
         .stdout();
     assert!(
-        csv.starts_with("name,ring,quadrant,isNew,description\n"),
+        csv.starts_with("name,ring,quadrant,isNew,status,description\n"),
         "{csv}"
     );
     assert_eq!(csv.lines().count(), 16);
@@ -376,4 +376,216 @@ fn no_radar_yet_says_how_to_start_one() {
     let home = Home::new();
     let err = home.run(&["radar", "show"]).fails(1);
     assert!(err.contains("radar import radar/seed.toml"), "{err}");
+}
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/radar");
+
+fn rings_of(home: &Home, blip: &str) -> Vec<(String, String)> {
+    let one = json(home, &["radar", "blip", blip, "--json"]);
+    one["history"]
+        .as_array()
+        .expect("history")
+        .iter()
+        .map(|h| {
+            (
+                h["edition"].as_str().unwrap_or_default().to_string(),
+                h["ring"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn edition_names(home: &Home) -> Vec<String> {
+    json(home, &["radar", "edition", "list", "--json"])
+        .as_array()
+        .expect("editions")
+        .iter()
+        .map(|e| e["name"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+#[test]
+fn an_aoe_radar_imports_release_by_release_and_goes_back_out_with_its_history() {
+    let home = Home::new();
+    let run = home.run(&["radar", "import", &format!("{FIXTURES}/aoe")]);
+    let said = run.ok().stderr();
+    assert!(
+        said.contains("Imported 9 editions, 2017-03 to 2025-08 (249 blips in the newest"),
+        "{said}"
+    );
+    assert!(said.contains("warning:") && said.contains("Flow"), "{said}");
+    let months = edition_names(&home);
+    assert_eq!(months.len(), 9);
+    let angular = rings_of(&home, "Angular");
+    assert_eq!(angular.first().map(|a| a.1.as_str()), Some("Assess"));
+    assert_eq!(angular.last().map(|a| a.1.as_str()), Some("Adopt"));
+    let shown = json(&home, &["radar", "show", "--json"]);
+    assert_eq!(
+        shown["blips"].as_array().map(Vec::len),
+        Some(86),
+        "featured: false is off the radar"
+    );
+    // Out as an AOE folder and as Backstage JSON; each reads back the same history.
+    let folder = home.path().join("aoe-out");
+    home.run(&[
+        "radar",
+        "export",
+        "--format",
+        "aoe",
+        "-o",
+        folder.to_str().expect("path"),
+    ])
+    .ok();
+    let again = Home::new();
+    again
+        .run(&["radar", "import", folder.to_str().expect("path")])
+        .ok();
+    assert_eq!(edition_names(&again), months);
+    assert_eq!(rings_of(&again, "Angular"), angular);
+    let err = home
+        .run(&[
+            "radar",
+            "export",
+            "--format",
+            "aoe",
+            "-o",
+            folder.to_str().expect("path"),
+        ])
+        .fails(2);
+    assert!(err.contains("exists already"), "{err}");
+    let backstage = home.path().join("backstage.json");
+    home.run(&[
+        "radar",
+        "export",
+        "--format",
+        "backstage",
+        "-o",
+        backstage.to_str().expect("path"),
+    ])
+    .ok();
+    let third = Home::new();
+    third
+        .run(&["radar", "import", backstage.to_str().expect("path")])
+        .ok();
+    assert_eq!(rings_of(&third, "Angular"), angular);
+}
+
+#[test]
+fn zalandos_radar_imports_under_its_names_and_exports_its_numbers() {
+    let home = Home::new();
+    let file = format!("{FIXTURES}/zalando/config.json");
+    home.run(&["radar", "import", &file]).ok();
+    let view = json(&home, &["radar", "show", "--json"]);
+    assert_eq!(view["edition"], "2026-05");
+    assert_eq!(view["blips"].as_array().map(Vec::len), Some(81));
+    assert_eq!(blip(&view, "Go")["quadrant"], "Languages");
+    let go = json(&home, &["radar", "blip", "Go", "--json"]);
+    assert_eq!(
+        go["link"],
+        "https://engineering.zalando.com/tags/golang.html"
+    );
+    let run = home.run(&["radar", "export", "--format", "zalando"]);
+    let hint = run.stderr();
+    assert!(
+        hint.contains("--quadrants \"Languages,Infrastructure,Datastores,Data Management\""),
+        "{hint}"
+    );
+    let written: serde_json::Value = serde_json::from_str(&run.ok().stdout()).expect("json");
+    let original: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).expect("fixture")).expect("json");
+    let key = |e: &serde_json::Value| {
+        (
+            e["label"].to_string(),
+            e["quadrant"].to_string(),
+            e["ring"].to_string(),
+            e["link"].to_string(),
+        )
+    };
+    let mut a: Vec<_> = original["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .map(key)
+        .collect();
+    let mut b: Vec<_> = written["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .map(key)
+        .collect();
+    a.sort();
+    b.sort();
+    assert_eq!(a, b);
+    // Other names, in Zalando's order.
+    let other = Home::new();
+    other
+        .run(&[
+            "radar",
+            "import",
+            &file,
+            "--quadrants",
+            "Code,Platform,Data,Pipelines",
+        ])
+        .ok();
+    let view = json(&other, &["radar", "show", "--json"]);
+    assert_eq!(blip(&view, "Go")["quadrant"], "Code");
+}
+
+#[test]
+fn a_history_with_one_bad_release_imports_nothing() {
+    let home = Home::new();
+    let root = home.path().join("radar");
+    for (rel, text) in [
+        (
+            "2024-01-01/a.md",
+            "---\ntitle: A\nring: adopt\nquadrant: tools\n---\nfine\n",
+        ),
+        (
+            "2024-02-01/b.md",
+            "---\ntitle: B\nring: sometimes\nquadrant: tools\n---\n",
+        ),
+    ] {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    }
+    std::fs::write(
+        home.path().join("config.json"),
+        r#"{"segments": [{"id": "tools", "title": "Tools"}, {"id": "a", "title": "A"}, {"id": "b", "title": "B"}, {"id": "c", "title": "C"}], "rings": [{"id": "adopt", "title": "Adopt"}]}"#,
+    )
+    .expect("config");
+    let err = home
+        .run(&["radar", "import", root.to_str().expect("path")])
+        .fails(2);
+    assert!(
+        err.contains("2024-02-01/b.md")
+            && err.contains("ring 'sometimes'")
+            && err.contains("nothing was imported"),
+        "{err}"
+    );
+    assert!(edition_names(&home).is_empty());
+    let err = home
+        .run(&["radar", "import", "no/such/radar.json"])
+        .fails(2);
+    assert!(err.contains("no such file"), "{err}");
+}
+
+#[test]
+fn a_published_thoughtworks_volume_imports_with_its_old_ring_name_translated() {
+    let home = Home::new();
+    let run = home.run(&[
+        "radar",
+        "import",
+        &format!("{FIXTURES}/byor/thoughtworks-volume-33.csv"),
+        "--edition",
+        "2025-11",
+    ]);
+    let said = run.ok().stderr();
+    assert!(said.contains("Imported 114 blips into 2025-11"), "{said}");
+    assert!(said.contains("caution"), "{said}");
+    let view = json(&home, &["radar", "show", "--json"]);
+    assert_eq!(
+        view["shape"]["rings"],
+        serde_json::json!(["adopt", "trial", "assess", "hold"])
+    );
 }

@@ -10,6 +10,7 @@ pub mod fulltext;
 pub mod impls;
 pub mod papers;
 pub mod radar;
+pub mod radar_files;
 pub mod read;
 pub mod search;
 pub mod transfer;

@@ -1,15 +1,13 @@
 //! `radar`: the technology radar on the command line.
 
-use super::{Session, open, print_json};
+use super::{Session, open, print_json, radar_files};
 use crate::cli::UsageError;
 use crate::cli::output::{Style, cut, width};
-use crate::cli::radar_args::{EditionCommand, ExportFormat, RadarCommand};
+use crate::cli::radar_args::{EditionCommand, RadarCommand};
 use crate::home::Home;
-use crate::radar::formats::{self, Format, RadarFile};
 use crate::radar::store::{RadarError, current_month};
 use crate::radar::view::View;
 use crate::radar::{Movement, month_window, svg};
-use anyhow::Context;
 use std::io::Write;
 use std::path::Path;
 
@@ -32,7 +30,13 @@ pub fn run(home: &Home, command: RadarCommand) -> anyhow::Result<()> {
 
 fn dispatch(s: &mut Session, command: RadarCommand) -> anyhow::Result<()> {
     match command {
-        RadarCommand::Import { file, edition } => import(s, &file, edition.as_deref()),
+        RadarCommand::Import {
+            file,
+            format,
+            edition,
+            quadrants,
+            rings,
+        } => radar_files::import(s, &file, format, edition.as_deref(), quadrants, rings),
         RadarCommand::Show { edition, json } => show(s, edition.as_deref(), json),
         RadarCommand::Blip { name, json } => blip(s, &name, json),
         RadarCommand::Edition(c) => edition(s, c),
@@ -122,44 +126,9 @@ fn dispatch(s: &mut Session, command: RadarCommand) -> anyhow::Result<()> {
             format,
             edition,
             output,
-        } => export(s, format, edition.as_deref(), output.as_deref()),
+        } => radar_files::export(s, format, edition.as_deref(), output.as_deref()),
         RadarCommand::Budget { months, json } => budget(s, months, json),
     }
-}
-
-fn import(s: &mut Session, path: &Path, edition: Option<&str>) -> anyhow::Result<()> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let format = Format::detect(path, &text);
-    let file = formats::read(&text, format)
-        .map_err(|e| UsageError(format!("{}: {e}; nothing was imported", path.display())))?;
-    import_file(s, &file, edition, &path.display().to_string())
-}
-
-/// Imports a parsed radar file and says what happened.
-pub fn import_file(
-    s: &mut Session,
-    file: &RadarFile,
-    edition: Option<&str>,
-    source: &str,
-) -> anyhow::Result<()> {
-    let report = s.lib.radar_import(file, edition).map_err(|e| match e {
-        RadarError::Invalid(m) => {
-            anyhow::Error::new(UsageError(format!("{source}: {m}; nothing was imported")))
-        }
-        e => anyhow::Error::new(e),
-    })?;
-    eprintln!(
-        "Imported {} blips into {} ({} paper links).",
-        report.blips, report.edition, report.links
-    );
-    if !report.missing_papers.is_empty() {
-        eprintln!(
-            "Not in the library, so not linked: {} (add them with `litradar add`, then `litradar radar link`).",
-            report.missing_papers.join(", ")
-        );
-    }
-    Ok(())
 }
 
 fn movement_text(m: Movement) -> String {
@@ -253,7 +222,12 @@ fn blip(s: &Session, name: &str, json: bool) -> anyhow::Result<()> {
             "description": last.entry.description,
             "rationale": last.entry.rationale,
             "phased_out": last.entry.phased_out,
+            "link": s.lib.radar_blip_link(name)?,
             "aliases": aliases,
+            "history": history.iter().map(|h| serde_json::json!({
+                "edition": h.edition, "quadrant": h.entry.quadrant, "ring": h.entry.ring,
+                "movement": h.movement, "rationale": h.entry.rationale, "phased_out": h.entry.phased_out,
+            })).collect::<Vec<_>>(),
             "papers": evidence.iter().map(|e| serde_json::json!({
                 "id": e.paper_id, "title": e.title, "reading": e.reading,
             })).collect::<Vec<_>>(),
@@ -509,63 +483,13 @@ fn render(s: &Session, edition: Option<&str>, output: &Path) -> anyhow::Result<(
     let view: View = s.lib.radar_view(edition, s.config.radar.stale_after)?;
     let title = format!("Technology radar {}", view.edition);
     let picture = svg::render(&view.shape, &view.placed, &title);
-    write_atomically(output, &picture)?;
+    radar_files::write_atomically(output, &picture)?;
     eprintln!(
         "Wrote {} ({} blips) to {}.",
         view.edition,
         view.blips.len(),
         output.display()
     );
-    Ok(())
-}
-
-/// Writes a file whole or not at all: a temporary file renamed into place.
-fn write_atomically(path: &Path, text: &str) -> anyhow::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .ok_or_else(|| UsageError(format!("{} is not a file name", path.display())))?;
-    let tmp = dir.join(format!(".{}.partial", name.to_string_lossy()));
-    std::fs::write(&tmp, text).with_context(|| format!("cannot write {}", path.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
-}
-
-fn export(
-    s: &Session,
-    format: ExportFormat,
-    edition: Option<&str>,
-    output: Option<&Path>,
-) -> anyhow::Result<()> {
-    let (shape, name, blips) = s.lib.radar_file(edition)?;
-    let text = match format {
-        ExportFormat::ByorCsv => formats::write_csv(&blips),
-        ExportFormat::Json => formats::write_json(&blips),
-        ExportFormat::Markdown => formats::markdown(&name, &shape, &blips),
-        ExportFormat::Toml => formats::write_toml(&RadarFile {
-            edition: Some(name.clone()),
-            quadrants: shape.quadrants.clone(),
-            rings: shape.rings.clone(),
-            blips: blips
-                .into_iter()
-                .map(|b| formats::FileBlip {
-                    is_new: None,
-                    movement: None,
-                    ..b
-                })
-                .collect(),
-        }),
-    };
-    match output {
-        Some(path) => {
-            write_atomically(path, &text)?;
-            eprintln!("Wrote {name} to {}.", path.display());
-        }
-        None => std::io::stdout().lock().write_all(text.as_bytes())?,
-    }
     Ok(())
 }
 

@@ -42,94 +42,32 @@ impl Library {
         file: &RadarFile,
         edition: Option<&str>,
     ) -> Result<ImportReport> {
-        let name = match edition.or(file.edition.as_deref()) {
-            Some(e) => check_edition_name(e).map_err(RadarError::Invalid)?,
-            None => current_month(),
-        };
-        let existing: Option<(String, String, bool)> = self
-            .conn()
-            .query_row(
-                "SELECT quadrants, rings, frozen_at IS NOT NULL FROM radar_editions WHERE name = ?1",
-                [&name],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()?;
-        if existing.as_ref().is_some_and(|e| e.2) {
-            return Err(RadarError::Frozen(name));
-        }
-        let latest_shape = match self.radar_latest() {
-            Ok(latest) => Some(self.radar_edition(Some(&latest))?.0),
-            Err(RadarError::Empty) => None,
-            Err(e) => return Err(e),
-        };
-        let shape = match (&existing, file.shape()) {
-            (Some((q, r, _)), _) => Shape {
-                quadrants: parse_list(q, &format!("the quadrants of edition {name}"))?,
-                rings: parse_list(r, &format!("the rings of edition {name}"))?,
-            },
-            (None, Some(s)) => s,
-            (None, None) => latest_shape.unwrap_or_else(|| derive_shape(&file.blips)),
-        };
-        shape.validate().map_err(RadarError::Invalid)?;
-        for b in &file.blips {
-            if shape.quadrant(&b.quadrant).is_none() {
-                return Err(RadarError::Invalid(format!(
-                    "'{}': quadrant '{}' is not one of: {}",
-                    b.name,
-                    b.quadrant,
-                    shape.quadrants.join(", ")
-                )));
-            }
-            if shape.ring(&b.ring).is_none() {
-                return Err(RadarError::Invalid(format!(
-                    "'{}': ring '{}' is not one of: {}",
-                    b.name,
-                    b.ring,
-                    shape.rings.join(", ")
-                )));
-            }
+        let mut reports = self.radar_import_editions(std::slice::from_ref(file), edition)?;
+        Ok(reports.pop().unwrap_or_default())
+    }
+
+    /// Imports every edition of a file (oldest first) in one transaction:
+    /// all of them or, on any error, none. `edition` renames a file's only
+    /// edition; it cannot apply to a history.
+    pub fn radar_import_editions(
+        &mut self,
+        files: &[RadarFile],
+        edition: Option<&str>,
+    ) -> Result<Vec<ImportReport>> {
+        if edition.is_some() && files.len() > 1 {
+            return Err(RadarError::Invalid(format!(
+                "--edition names one edition, but this file holds {} (its history); leave it out",
+                files.len()
+            )));
         }
         let stamp = now();
         let tx = self.conn_mut().transaction()?;
-        if existing.is_none() {
-            tx.execute(
-                "INSERT INTO radar_editions (name, quadrants, rings, created_at) VALUES (?1, ?2, ?3, ?4)",
-                params![name, json_list(&shape.quadrants), json_list(&shape.rings), stamp],
-            )?;
-        }
-        let mut report = ImportReport {
-            edition: name.clone(),
-            ..ImportReport::default()
-        };
-        for b in &file.blips {
-            let id = blip_id(&tx, &b.name, &b.aliases, &stamp)?;
-            let quadrant = &shape.quadrants[shape.quadrant(&b.quadrant).unwrap_or(0)];
-            let ring = &shape.rings[shape.ring(&b.ring).unwrap_or(0)];
-            tx.execute(
-                "INSERT INTO radar_entries (edition, blip_id, quadrant, ring, description, rationale) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6) \
-                 ON CONFLICT (edition, blip_id) DO UPDATE SET quadrant = excluded.quadrant, ring = excluded.ring, \
-                 description = excluded.description, rationale = coalesce(excluded.rationale, rationale), phased_out = 0",
-                params![name, id, quadrant, ring, b.description, b.rationale],
-            )?;
-            report.blips += 1;
-            for paper in &b.papers {
-                let exists: bool = tx
-                    .query_row("SELECT 1 FROM papers WHERE id = ?1", [paper], |_| Ok(true))
-                    .optional()?
-                    .unwrap_or(false);
-                if exists {
-                    report.links += tx.execute(
-                        "INSERT OR IGNORE INTO blip_papers (blip_id, paper_id, linked_at) VALUES (?1, ?2, ?3)",
-                        params![id, paper, stamp],
-                    )?;
-                } else if !report.missing_papers.contains(paper) {
-                    report.missing_papers.push(paper.clone());
-                }
-            }
+        let mut reports = Vec::with_capacity(files.len());
+        for file in files {
+            reports.push(import_one(&tx, file, edition, &stamp)?);
         }
         tx.commit()?;
-        Ok(report)
+        Ok(reports)
     }
 
     /// Starts an edition (default: the month after the newest) from the
@@ -206,7 +144,12 @@ impl Library {
         let ring = ring_named(&shape, ring)?;
         let stamp = now();
         let tx = self.conn_mut().transaction()?;
-        let id = blip_id(&tx, name.trim(), aliases, &stamp)?;
+        let blip = FileBlip {
+            name: name.trim().to_string(),
+            aliases: aliases.to_vec(),
+            ..FileBlip::default()
+        };
+        let id = blip_id(&tx, &blip, &stamp)?;
         tx.execute(
             "INSERT INTO radar_entries (edition, blip_id, quadrant, ring, description) VALUES (?1, ?2, ?3, ?4, ?5) \
              ON CONFLICT (edition, blip_id) DO UPDATE SET quadrant = excluded.quadrant, ring = excluded.ring, \
@@ -321,8 +264,111 @@ impl Library {
     }
 }
 
+/// Imports one edition inside the caller's transaction.
+fn import_one(
+    tx: &Transaction<'_>,
+    file: &RadarFile,
+    edition: Option<&str>,
+    stamp: &str,
+) -> Result<ImportReport> {
+    let name = match edition.or(file.edition.as_deref()) {
+        Some(e) => check_edition_name(e).map_err(RadarError::Invalid)?,
+        None => current_month(),
+    };
+    let existing: Option<(String, String, bool)> = tx
+        .query_row(
+            "SELECT quadrants, rings, frozen_at IS NOT NULL FROM radar_editions WHERE name = ?1",
+            [&name],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    if existing.as_ref().is_some_and(|e| e.2) {
+        return Err(RadarError::Frozen(name));
+    }
+    let latest_shape: Option<(String, String)> = tx
+        .query_row(
+            "SELECT quadrants, rings FROM radar_editions ORDER BY name DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let stored = |(q, r): &(String, String), of: &str| -> Result<Shape> {
+        Ok(Shape {
+            quadrants: parse_list(q, &format!("the quadrants of edition {of}"))?,
+            rings: parse_list(r, &format!("the rings of edition {of}"))?,
+        })
+    };
+    let shape = match (&existing, file.shape()) {
+        (Some((q, r, _)), _) => stored(&(q.clone(), r.clone()), &name)?,
+        (None, Some(s)) => s,
+        (None, None) => match &latest_shape {
+            Some(latest) => stored(latest, "the newest edition")?,
+            None => derive_shape(&file.blips),
+        },
+    };
+    shape.validate().map_err(RadarError::Invalid)?;
+    for b in &file.blips {
+        if shape.quadrant(&b.quadrant).is_none() {
+            return Err(RadarError::Invalid(format!(
+                "{name}: '{}': quadrant '{}' is not one of: {}",
+                b.name,
+                b.quadrant,
+                shape.quadrants.join(", ")
+            )));
+        }
+        if shape.ring(&b.ring).is_none() {
+            return Err(RadarError::Invalid(format!(
+                "{name}: '{}': ring '{}' is not one of: {}",
+                b.name,
+                b.ring,
+                shape.rings.join(", ")
+            )));
+        }
+    }
+    if existing.is_none() {
+        tx.execute(
+            "INSERT INTO radar_editions (name, quadrants, rings, created_at) VALUES (?1, ?2, ?3, ?4)",
+            params![name, json_list(&shape.quadrants), json_list(&shape.rings), stamp],
+        )?;
+    }
+    let mut report = ImportReport {
+        edition: name.clone(),
+        ..ImportReport::default()
+    };
+    for b in &file.blips {
+        let id = blip_id(tx, b, stamp)?;
+        let quadrant = &shape.quadrants[shape.quadrant(&b.quadrant).unwrap_or(0)];
+        let ring = &shape.rings[shape.ring(&b.ring).unwrap_or(0)];
+        tx.execute(
+            "INSERT INTO radar_entries (edition, blip_id, quadrant, ring, description, rationale, phased_out) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) \
+             ON CONFLICT (edition, blip_id) DO UPDATE SET quadrant = excluded.quadrant, ring = excluded.ring, \
+             description = excluded.description, rationale = coalesce(excluded.rationale, rationale), \
+             phased_out = excluded.phased_out",
+            params![name, id, quadrant, ring, b.description, b.rationale, b.phased_out],
+        )?;
+        report.blips += 1;
+        for paper in &b.papers {
+            let exists: bool = tx
+                .query_row("SELECT 1 FROM papers WHERE id = ?1", [paper], |_| Ok(true))
+                .optional()?
+                .unwrap_or(false);
+            if exists {
+                report.links += tx.execute(
+                    "INSERT OR IGNORE INTO blip_papers (blip_id, paper_id, linked_at) VALUES (?1, ?2, ?3)",
+                    params![id, paper, stamp],
+                )?;
+            } else if !report.missing_papers.contains(paper) {
+                report.missing_papers.push(paper.clone());
+            }
+        }
+    }
+    Ok(report)
+}
+
 /// The id of a blip, created if new; aliases are merged in.
-fn blip_id(tx: &Transaction<'_>, name: &str, aliases: &[String], stamp: &str) -> Result<i64> {
+fn blip_id(tx: &Transaction<'_>, blip: &FileBlip, stamp: &str) -> Result<i64> {
+    let (name, aliases) = (blip.name.as_str(), &blip.aliases);
     let existing: Option<(i64, String)> = tx
         .query_row(
             "SELECT id, aliases FROM radar_blips WHERE name = ?1",
@@ -339,15 +385,15 @@ fn blip_id(tx: &Transaction<'_>, name: &str, aliases: &[String], stamp: &str) ->
                 }
             }
             tx.execute(
-                "UPDATE radar_blips SET aliases = ?2 WHERE id = ?1",
-                params![id, json_list(&merged)],
+                "UPDATE radar_blips SET aliases = ?2, link = coalesce(?3, link) WHERE id = ?1",
+                params![id, json_list(&merged), blip.link],
             )?;
             Ok(id)
         }
         None => {
             tx.execute(
-                "INSERT INTO radar_blips (name, aliases, created_at) VALUES (?1, ?2, ?3)",
-                params![name, json_list(aliases), stamp],
+                "INSERT INTO radar_blips (name, aliases, link, created_at) VALUES (?1, ?2, ?3, ?4)",
+                params![name, json_list(aliases), blip.link, stamp],
             )?;
             Ok(tx.last_insert_rowid())
         }
