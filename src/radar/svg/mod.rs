@@ -3,6 +3,9 @@
 //! badges, and a numbered legend per quadrant. A landscape page that fits
 //! A4 (297 × 210 mm) and renders in any browser.
 
+mod legend;
+pub mod metrics;
+
 use super::Shape;
 use super::layout::{self, MARKER_RADIUS, Placed};
 
@@ -26,6 +29,54 @@ fn escape(text: &str) -> String {
         .filter(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r'))
         .collect();
     quick_xml::escape::escape(allowed.as_str()).into_owned()
+}
+
+/// Where quadrant `q`'s legend goes: the page corner beside its quarter of
+/// the radar, clear of the title, the disc and the key at the foot.
+fn legend_area(q: usize) -> legend::Area {
+    const MARGIN: f64 = 16.0;
+    const LEGEND_WIDTH: f64 = CENTER_X - RADIUS - 2.0 * MARGIN + 10.0;
+    let left = q % 2 == 0;
+    let (y, bottom) = if q < 2 {
+        (64.0, CENTER_Y - 20.0)
+    } else {
+        (CENTER_Y + 8.0, HEIGHT - 50.0)
+    };
+    legend::Area {
+        x: if left {
+            MARGIN
+        } else {
+            WIDTH - MARGIN - LEGEND_WIDTH
+        },
+        y,
+        width: LEGEND_WIDTH,
+        height: bottom - y,
+    }
+}
+
+fn legend_text(line: &legend::Line) -> String {
+    let weight = if line.bold {
+        " font-weight=\"bold\""
+    } else {
+        ""
+    };
+    let fill = line
+        .ring
+        .map(|r| format!(" fill=\"{}\"", RING_COLOURS[r % RING_COLOURS.len()]))
+        .unwrap_or_default();
+    // A shortened line keeps the whole name as its tooltip.
+    let title = line
+        .full
+        .as_deref()
+        .map(|f| format!("<title>{}</title>", escape(f)))
+        .unwrap_or_default();
+    format!(
+        "<text class=\"legend\" x=\"{:.1}\" y=\"{:.1}\" font-size=\"{}\"{weight}{fill}>{title}{}</text>\n",
+        line.x,
+        line.y,
+        line.size,
+        escape(&line.text)
+    )
 }
 
 fn to_svg(x: f64, y: f64) -> (f64, f64) {
@@ -99,44 +150,9 @@ pub fn render(shape: &Shape, placed: &[Placed], title: &str) -> String {
         out.push_str(&marker(p, colour));
     }
     // One legend per quadrant, in the page's corners.
-    for (q, name) in shape.quadrants.iter().enumerate() {
-        let left = q % 2 == 0;
-        let x = if left { 24.0 } else { WIDTH - 290.0 };
-        let mut y = if q < 2 { 96.0 } else { CENTER_Y + 40.0 };
-        out.push_str(&format!(
-            "<text x=\"{x}\" y=\"{y}\" font-size=\"18\" font-weight=\"bold\">{}</text>\n",
-            escape(name)
-        ));
-        y += 8.0;
-        for (r, ring) in shape.rings.iter().enumerate() {
-            let blips: Vec<&Placed> = placed
-                .iter()
-                .filter(|p| p.quadrant == q && p.ring == r)
-                .collect();
-            if blips.is_empty() {
-                continue;
-            }
-            y += 20.0;
-            out.push_str(&format!(
-                "<text x=\"{x}\" y=\"{y}\" font-size=\"13\" font-weight=\"bold\" fill=\"{}\">{}</text>\n",
-                RING_COLOURS[r % RING_COLOURS.len()],
-                escape(&ring.to_uppercase())
-            ));
-            for b in blips {
-                y += 17.0;
-                let mark = b.movement.symbol();
-                let mark = if mark.is_empty() {
-                    String::new()
-                } else {
-                    format!(" {mark}")
-                };
-                out.push_str(&format!(
-                    "<text x=\"{}\" y=\"{y}\" font-size=\"13\">{}. {}{mark}</text>\n",
-                    x + 6.0,
-                    b.number,
-                    escape(&b.name)
-                ));
-            }
+    for q in 0..shape.quadrants.len() {
+        for line in legend::lay_out(shape, placed, q, legend_area(q)) {
+            out.push_str(&legend_text(&line));
         }
     }
     out.push_str(&format!(
@@ -148,59 +164,4 @@ pub fn render(shape: &Shape, placed: &[Placed], title: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::radar::Movement;
-    use crate::radar::layout::{BlipIn, place};
-
-    #[test]
-    fn renders_the_seed_shape_with_markers_and_legends() {
-        let shape = Shape::seed();
-        let blips = vec![
-            BlipIn {
-                name: "Transformer".into(),
-                quadrant: 0,
-                ring: 0,
-                movement: Movement::Unchanged,
-            },
-            BlipIn {
-                name: "RWKV".into(),
-                quadrant: 0,
-                ring: 1,
-                movement: Movement::New,
-            },
-            BlipIn {
-                name: "LoRA".into(),
-                quadrant: 1,
-                ring: 0,
-                movement: Movement::MovedIn,
-            },
-            BlipIn {
-                name: "DoRA & co <x>".into(),
-                quadrant: 1,
-                ring: 2,
-                movement: Movement::MovedOut,
-            },
-            BlipIn {
-                name: "vLLM".into(),
-                quadrant: 2,
-                ring: 0,
-                movement: Movement::Unchanged,
-            },
-            BlipIn {
-                name: "DSPy".into(),
-                quadrant: 3,
-                ring: 1,
-                movement: Movement::New,
-            },
-        ];
-        let svg = render(&shape, &place(&shape, &blips), "Radar 2026-11");
-        insta::assert_snapshot!(svg);
-        assert!(svg.contains("DoRA &amp; co &lt;x&gt;"), "text is escaped");
-        assert_eq!(
-            super::escape("a\u{1}b \"c\" 'd'"),
-            "ab &quot;c&quot; &apos;d&apos;"
-        );
-        assert_eq!(svg.matches("class=\"blip\"").count(), 6);
-    }
-}
+mod tests;
