@@ -78,6 +78,19 @@ impl ArxivId {
         self.base.contains('/')
     }
 
+    /// The month of submission encoded in the id (`YYYY-MM`), when the
+    /// month digits are a month.
+    pub fn month(&self) -> Option<String> {
+        let digits = match self.base.split_once('/') {
+            Some((_, number)) => number,
+            None => self.base.as_str(),
+        };
+        let mm: u32 = digits.get(2..4).and_then(|s| s.parse().ok())?;
+        (1..=12)
+            .contains(&mm)
+            .then(|| format!("{}-{mm:02}", self.year()))
+    }
+
     /// The year of submission encoded in the id.
     pub fn year(&self) -> i32 {
         let digits = match self.base.split_once('/') {
@@ -218,6 +231,15 @@ fn parse_old_style(text: &str) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_id_says_the_month_of_submission() {
+        let month = |id: &str| ArxivId::parse(id).expect("id").month();
+        assert_eq!(month("2106.09685").as_deref(), Some("2021-06"));
+        assert_eq!(month("2512.01234v2").as_deref(), Some("2025-12"));
+        assert_eq!(month("hep-th/9901001").as_deref(), Some("1999-01"));
+        assert_eq!(month("math/0611001").as_deref(), Some("2006-11"));
+    }
 
     #[test]
     fn accepts_every_common_form() {

@@ -165,6 +165,18 @@ pub enum RadarCommand {
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// The monthly review: evidence, new blips, moves, stale blips and the
+    /// budget since the newest edition, to accept or dismiss one by one.
+    Review {
+        /// The edition the review prepares (default: this month).
+        #[arg(long, value_name = "YYYY-MM")]
+        month: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        #[command(subcommand)]
+        action: Option<ReviewAction>,
+    },
     /// Reading time per ring and quadrant against the 70/20/10 plan.
     Budget {
         /// Months to look back, this one included (default from config.toml, 6).
@@ -173,6 +185,34 @@ pub enum RadarCommand {
         /// Print JSON.
         #[arg(long)]
         json: bool,
+    },
+}
+
+/// `radar review accept|dismiss`.
+#[derive(Debug, Subcommand)]
+pub enum ReviewAction {
+    /// Accept a proposal (its id, or its number in the listing): link the
+    /// paper, add the blip, make the move or record the reassessment.
+    Accept {
+        /// The proposal: an id like `evidence:LoRA:2106.09685` or a number.
+        proposal: String,
+        /// The rationale to record instead of the one from the evidence.
+        #[arg(long)]
+        rationale: Option<String>,
+        /// A new blip's name instead of the term.
+        #[arg(long)]
+        name: Option<String>,
+        /// A new blip's quadrant, or where a move goes, instead of the suggestion.
+        #[arg(long)]
+        quadrant: Option<String>,
+        /// A new blip's ring, or a move's, instead of the suggestion.
+        #[arg(long)]
+        ring: Option<String>,
+    },
+    /// Dismiss a proposal for good: no review proposes it again.
+    Dismiss {
+        /// The proposal: its id or its number in the listing.
+        proposal: String,
     },
 }
 

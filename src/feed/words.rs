@@ -42,7 +42,8 @@ const STOP_WORDS: &[&str] = &[
     "without", "work", "would", "yet", "you", "your", "yours",
 ];
 
-fn is_stop_word(word: &str) -> bool {
+/// A word that carries no topic (lowercase).
+pub fn is_stop_word(word: &str) -> bool {
     STOP_WORDS.binary_search(&word).is_ok()
 }
 

@@ -31,6 +31,42 @@ pub struct Budget {
     pub quadrants: Vec<Share>,
 }
 
+/// How far a ring's share is from the plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Gap {
+    /// Ten points or more above the plan.
+    OverPlan,
+    /// Ten points or more below.
+    UnderPlan,
+}
+
+impl Gap {
+    /// "over plan", "under plan".
+    pub fn label(self) -> &'static str {
+        match self {
+            Gap::OverPlan => "over plan",
+            Gap::UnderPlan => "under plan",
+        }
+    }
+}
+
+impl Budget {
+    /// Whether a row is off the plan: ten points or more either way, once
+    /// any time was logged (the CLI, the app and the review all flag by it).
+    pub fn gap(&self, share: &Share) -> Option<Gap> {
+        let planned = share.planned?;
+        if self.total_minutes <= 0.0 || (share.percent - planned).abs() < 10.0 {
+            return None;
+        }
+        Some(if share.percent > planned {
+            Gap::OverPlan
+        } else {
+            Gap::UnderPlan
+        })
+    }
+}
+
 /// Sums `minutes` (per paper) by the (quadrant, ring) of the blips each
 /// paper is linked to (`links`: paper → [(quadrant, ring)]); `plan` gives
 /// the planned percent per ring.

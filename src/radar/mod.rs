@@ -10,6 +10,7 @@
 pub mod budget;
 pub mod formats;
 pub mod layout;
+pub mod review;
 pub mod store;
 pub mod svg;
 pub mod trends;

@@ -478,5 +478,7 @@ impl Library {
 }
 
 mod edit;
+mod review;
+pub use review::{Acceptance, Move, NewBlip, Review, ReviewSettings, Stale};
 #[cfg(test)]
 mod tests;

@@ -589,3 +589,116 @@ fn a_published_thoughtworks_volume_imports_with_its_old_ring_name_translated() {
         serde_json::json!(["adopt", "trial", "assess", "hold"])
     );
 }
+
+#[test]
+fn the_monthly_review_proposes_and_remembers() {
+    let home = home();
+    // Papers added after the edition was made are the review's news.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let mut lines = Vec::new();
+    for i in 0..4 {
+        lines.push(serde_json::json!({
+            "id": format!("2606.0{i}001"), "title": format!("Draft trees {i}"),
+            "abstract": "Speculative decoding with draft trees makes inference kernels faster.",
+            "published": "2026-06-10T00:00:00Z",
+        }));
+    }
+    for i in 0..3 {
+        lines.push(serde_json::json!({
+            "id": format!("2605.0{i}001"), "title": format!("Molecules {i}"),
+            "abstract": "Message passing for molecular property prediction.",
+            "published": "2026-05-10T00:00:00Z",
+        }));
+    }
+    lines.push(serde_json::json!({
+        "id": "2606.09001", "title": "Weight decomposition revisited",
+        "abstract": "We compare DoRA against full fine-tuning.",
+        "published": "2026-06-11T00:00:00Z",
+    }));
+    let file = home.path().join("new.jsonl");
+    std::fs::write(
+        &file,
+        lines
+            .iter()
+            .map(|l| l.to_string() + "\n")
+            .collect::<String>(),
+    )
+    .expect("write");
+    home.run(&["import", file.to_str().expect("path")]).ok();
+    let review = json(&home, &["radar", "review", "--month", "2026-12", "--json"]);
+    assert_eq!(review["edition"], "2026-12");
+    assert_eq!(review["starts_edition"], true);
+    assert_eq!(review["new_papers"], 8);
+    let evidence = review["evidence"].as_array().expect("evidence");
+    assert!(
+        evidence
+            .iter()
+            .any(|e| e["blip"] == "DoRA" && e["paper"] == "2606.09001"),
+        "{evidence:?}"
+    );
+    let terms: Vec<&str> = review["new_blips"]
+        .as_array()
+        .expect("new blips")
+        .iter()
+        .filter_map(|n| n["term"].as_str())
+        .collect();
+    assert!(terms.contains(&"speculative decoding"), "{terms:?}");
+    let text = home
+        .run(&["radar", "review", "--month", "2026-12"])
+        .ok()
+        .stdout();
+    assert!(
+        text.contains("Review for 2026-12") && text.contains("speculative decoding"),
+        "{text}"
+    );
+    let said = home
+        .run(&[
+            "radar",
+            "review",
+            "--month",
+            "2026-12",
+            "accept",
+            "new:speculative decoding",
+            "--quadrant",
+            "inference optimization",
+        ])
+        .ok()
+        .stderr();
+    assert!(
+        said.contains("started 2026-12; added speculative decoding to inference optimization, edge, with 4 papers"),
+        "{said}"
+    );
+    let view = json(&home, &["radar", "show", "--json"]);
+    assert_eq!(view["edition"], "2026-12");
+    assert_eq!(blip(&view, "speculative decoding")["ring"], "edge");
+    let said = home
+        .run(&[
+            "radar",
+            "review",
+            "--month",
+            "2026-12",
+            "dismiss",
+            "evidence:DoRA:2606.09001",
+        ])
+        .ok()
+        .stderr();
+    assert!(said.contains("no review will propose it again"), "{said}");
+    let review = json(&home, &["radar", "review", "--month", "2026-12", "--json"]);
+    assert!(
+        review["evidence"].as_array().is_some_and(|e| e
+            .iter()
+            .all(|e| e["paper"] != "2606.09001" || e["blip"] != "DoRA")),
+        "{review}"
+    );
+    let err = home
+        .run(&[
+            "radar",
+            "review",
+            "--month",
+            "2026-12",
+            "accept",
+            "new:nothing",
+        ])
+        .fails(2);
+    assert!(err.contains("not a proposal of this review"), "{err}");
+}

@@ -11,6 +11,7 @@ pub mod impls;
 pub mod papers;
 pub mod radar;
 pub mod radar_files;
+pub mod radar_review;
 pub mod read;
 pub mod search;
 pub mod transfer;

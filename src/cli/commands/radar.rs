@@ -1,6 +1,6 @@
 //! `radar`: the technology radar on the command line.
 
-use super::{Session, open, print_json, radar_files};
+use super::{Session, open, print_json, radar_files, radar_review};
 use crate::cli::UsageError;
 use crate::cli::output::{Style, cut, width};
 use crate::cli::radar_args::{EditionCommand, RadarCommand};
@@ -128,6 +128,11 @@ fn dispatch(s: &mut Session, command: RadarCommand) -> anyhow::Result<()> {
             output,
         } => radar_files::export(s, format, edition.as_deref(), output.as_deref()),
         RadarCommand::Budget { months, json } => budget(s, months, json),
+        RadarCommand::Review {
+            month,
+            json,
+            action,
+        } => radar_review::run(s, month.as_deref(), json, action),
     }
 }
 
@@ -493,23 +498,13 @@ fn render(s: &Session, edition: Option<&str>, output: &Path) -> anyhow::Result<(
     Ok(())
 }
 
-fn budget(s: &Session, months: Option<usize>, json: bool) -> anyhow::Result<()> {
-    let months = months.unwrap_or(s.config.radar.months);
-    if months == 0 {
-        anyhow::bail!(UsageError("--months must be at least 1".into()));
-    }
-    let first = month_window(&current_month(), months).remove(0);
-    let since = chrono::NaiveDate::parse_from_str(&format!("{first}-01"), "%Y-%m-%d").ok();
-    let plan: Vec<f64> = s.config.radar.plan.iter().map(|p| f64::from(*p)).collect();
-    let b = s.lib.radar_budget(since, &plan)?;
-    if json {
-        return print_json(&serde_json::json!({
-            "since": first,
-            "budget": b,
-        }));
-    }
+/// The budget's two tables: per ring against the plan, per quadrant.
+pub(super) fn write_budget(
+    out: &mut impl Write,
+    b: &crate::radar::budget::Budget,
+    first: &str,
+) -> std::io::Result<()> {
     let style = Style::stdout();
-    let mut out = std::io::stdout().lock();
     writeln!(
         out,
         "{} since {first}: {:.0} minutes on papers",
@@ -524,16 +519,10 @@ fn budget(s: &Session, months: Option<usize>, json: bool) -> anyhow::Result<()> 
     )?;
     for r in &b.rings {
         let plan = r.planned.map(|p| format!("{p:.0}%")).unwrap_or_default();
-        let flag = match r.planned {
-            Some(p) if b.total_minutes > 0.0 && (r.percent - p).abs() >= 10.0 => {
-                if r.percent > p {
-                    "  over plan"
-                } else {
-                    "  under plan"
-                }
-            }
-            _ => "",
-        };
+        let flag = b
+            .gap(r)
+            .map(|g| format!("  {}", g.label()))
+            .unwrap_or_default();
         writeln!(
             out,
             "  {:<26} {:>8.0} {:>6.0}% {:>7}{flag}",
@@ -549,6 +538,26 @@ fn budget(s: &Session, months: Option<usize>, json: bool) -> anyhow::Result<()> 
             q.name, q.minutes, q.percent
         )?;
     }
+    Ok(())
+}
+
+fn budget(s: &Session, months: Option<usize>, json: bool) -> anyhow::Result<()> {
+    let months = months.unwrap_or(s.config.radar.months);
+    if months == 0 {
+        anyhow::bail!(UsageError("--months must be at least 1".into()));
+    }
+    let first = month_window(&current_month(), months).remove(0);
+    let since = chrono::NaiveDate::parse_from_str(&format!("{first}-01"), "%Y-%m-%d").ok();
+    let plan: Vec<f64> = s.config.radar.plan.iter().map(|p| f64::from(*p)).collect();
+    let b = s.lib.radar_budget(since, &plan)?;
+    if json {
+        return print_json(&serde_json::json!({
+            "since": first,
+            "budget": b,
+        }));
+    }
+    let mut out = std::io::stdout().lock();
+    write_budget(&mut out, &b, &first)?;
     if b.total_minutes == 0.0 {
         writeln!(out)?;
         writeln!(

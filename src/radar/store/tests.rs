@@ -1,5 +1,6 @@
 use super::*;
 use crate::radar::formats::{Format, read};
+use crate::radar::review::Evidence;
 
 fn library() -> Library {
     let mut lib = Library::open_in_memory().expect("library");
@@ -185,4 +186,266 @@ fn corrupt_stored_lists_are_reported_not_replaced() {
         err.to_string().contains("the aliases of blip LoRA"),
         "{err}"
     );
+}
+
+/// A paper published in `month` (YYYY-MM) with this title and abstract.
+fn published(id: &str, month: &str, title: &str, abstract_text: &str) -> crate::library::Incoming {
+    crate::library::Incoming::from(crate::paper::Paper {
+        id: id.into(),
+        version: Some(1),
+        title: title.into(),
+        abstract_text: abstract_text.into(),
+        published: crate::paper::parse_timestamp(&format!("{month}-15T12:00:00Z")),
+        ..crate::paper::Paper::default()
+    })
+}
+
+fn review_settings() -> ReviewSettings {
+    ReviewSettings {
+        model: None,
+        stale_after: 3,
+        months: 6,
+        plan: vec![70.0, 20.0, 10.0],
+    }
+}
+
+/// Six months of papers after the seed: DoRA mentioned 0, 0, 0, 1, 2, 4
+/// times a month (rising), "speculative decoding" only in June, and the
+/// same steady topic every month.
+fn reviewed() -> Library {
+    let mut lib = seeded();
+    // The seed edition was made a month ago, after the starter papers.
+    lib.conn()
+        .execute_batch(
+            "UPDATE papers SET added_at = '2026-11-01T09:00:00Z';
+             UPDATE radar_editions SET created_at = '2026-11-01T10:00:00Z';",
+        )
+        .expect("backdate");
+    let mut items = Vec::new();
+    let mut n = 0;
+    let mut next = |month: &str, title: &str, text: &str, items: &mut Vec<_>| {
+        n += 1;
+        let id = format!("{}{}.{n:05}", &month[2..4], &month[5..7]);
+        items.push(published(&id, month, title, text));
+    };
+    for (m, dora) in [
+        ("2026-01", 0),
+        ("2026-02", 0),
+        ("2026-03", 0),
+        ("2026-04", 1),
+        ("2026-05", 2),
+        ("2026-06", 4),
+    ] {
+        for i in 0..6 {
+            next(
+                m,
+                &format!("Message passing for molecules, part {i}"),
+                "We study molecular property prediction.",
+                &mut items,
+            );
+        }
+        for i in 0..dora {
+            next(
+                m,
+                &format!("Fine-tuning study {i}"),
+                "We compare DoRA against full fine-tuning of language models.",
+                &mut items,
+            );
+        }
+    }
+    for i in 0..4 {
+        next(
+            "2026-06",
+            &format!("Faster serving {i}"),
+            "Speculative decoding with draft trees makes inference kernels faster.",
+            &mut items,
+        );
+    }
+    lib.upsert(&items, "test", crate::library::Merge::Refresh)
+        .expect("papers");
+    lib
+}
+
+#[test]
+fn the_review_proposes_evidence_new_blips_moves_and_the_budget() {
+    let lib = reviewed();
+    let r = lib
+        .radar_review(Some("2026-12"), &review_settings())
+        .expect("review");
+    assert_eq!(
+        (r.edition.as_str(), r.newest.as_str(), r.starts_edition),
+        ("2026-12", "2026-11", true)
+    );
+    assert_eq!(r.month.as_deref(), Some("2026-06"));
+    assert_eq!(r.new_papers, 47);
+    let dora: Vec<&Evidence> = r.evidence.iter().filter(|e| e.blip == "DoRA").collect();
+    assert_eq!(dora.len(), 5, "at most five per blip: {dora:?}");
+    assert!(
+        dora.iter()
+            .all(|e| e.why.contains("abstract mentions \"DoRA\"")),
+        "{dora:?}"
+    );
+    assert!(
+        r.evidence.iter().all(|e| e.blip == "DoRA"),
+        "{:?}",
+        r.evidence
+    );
+    let sd = r
+        .new_blips
+        .iter()
+        .find(|n| n.term == "speculative decoding")
+        .expect("rising term");
+    assert_eq!(sd.papers.len(), 4);
+    assert_eq!(
+        sd.quadrant.as_deref(),
+        Some("inference optimization"),
+        "{sd:?}"
+    );
+    assert!(sd.why.contains("share the most words"), "{sd:?}");
+    assert!(
+        r.new_blips
+            .iter()
+            .all(|n| !n.term.contains("message passing")),
+        "steady topics are not new: {:?}",
+        r.new_blips
+    );
+    let m = r.moves.iter().find(|m| m.blip == "DoRA").expect("a move");
+    assert_eq!((m.from.as_str(), m.to.as_str()), ("emerging", "mature"));
+    assert!(m.why.contains("rose"), "{}", m.why);
+    assert!(r.stale.is_empty());
+    assert_eq!(r.budget.rings.len(), 4);
+    let json = serde_json::to_value(&r).expect("json");
+    for key in [
+        "edition",
+        "since",
+        "evidence",
+        "new_blips",
+        "moves",
+        "stale",
+        "budget",
+    ] {
+        assert!(json.get(key).is_some(), "{key}");
+    }
+    assert!(json["evidence"][0].get("why").is_some() && json["evidence"][0].get("score").is_none());
+}
+
+#[test]
+fn accepting_writes_through_the_edits_and_dismissals_are_remembered() {
+    let mut lib = reviewed();
+    let settings = review_settings();
+    let r = lib
+        .radar_review(Some("2026-12"), &settings)
+        .expect("review");
+    let move_id = r.moves[0].id.clone();
+    let done = lib
+        .radar_review_accept(&r, &move_id, &Acceptance::default())
+        .expect("accept the move");
+    assert!(done.starts_with("started 2026-12; moved DoRA"), "{done}");
+    let (_, edition) = lib.radar_edition(None).expect("edition");
+    assert_eq!(edition.name, "2026-12");
+    let entry = edition.entry("DoRA").expect("DoRA");
+    assert_eq!(entry.ring, "mature");
+    assert!(
+        entry
+            .rationale
+            .as_deref()
+            .is_some_and(|r| r.contains("rose"))
+    );
+    // The review of the month goes on from the same edition: nothing else vanished.
+    let r = lib.radar_review(Some("2026-12"), &settings).expect("again");
+    assert!(!r.starts_edition && r.newest == "2026-11");
+    assert!(r.moves.is_empty(), "the move is made");
+    assert_eq!(r.evidence.len(), 5);
+    let edit = Acceptance {
+        name: Some("Speculative decoding".into()),
+        quadrant: Some("inference optimization".into()),
+        rationale: Some("draft-and-verify is everywhere in serving".into()),
+        ..Acceptance::default()
+    };
+    let done = lib
+        .radar_review_accept(&r, "new:speculative decoding", &edit)
+        .expect("new blip");
+    assert!(
+        done.contains("added Speculative decoding to inference optimization, edge, with 4 papers"),
+        "{done}"
+    );
+    let (_, edition) = lib.radar_edition(None).expect("edition");
+    let sd = edition.entry("Speculative decoding").expect("blip");
+    assert_eq!(
+        sd.rationale.as_deref(),
+        Some("draft-and-verify is everywhere in serving")
+    );
+    assert_eq!(
+        lib.radar_evidence("Speculative decoding")
+            .expect("papers")
+            .len(),
+        4
+    );
+    // Dismissed by number, then gone for good.
+    let r = lib.radar_review(Some("2026-12"), &settings).expect("again");
+    let first = r.ids()[0].clone();
+    assert_eq!(lib.radar_review_dismiss(&r, "1").expect("dismiss"), first);
+    let r = lib.radar_review(Some("2026-12"), &settings).expect("again");
+    assert!(!r.ids().contains(&first), "{first} is proposed again");
+    assert_eq!(lib.radar_review_dismissed().expect("count"), 1);
+    // Accepting evidence links the paper.
+    let evidence = r.evidence[0].clone();
+    lib.radar_review_accept(&r, &evidence.id, &Acceptance::default())
+        .expect("link");
+    assert!(
+        lib.radar_evidence("DoRA")
+            .expect("papers")
+            .iter()
+            .any(|p| p.paper_id == evidence.paper)
+    );
+    for bad in ["99", "0", "evidence:Nope:1"] {
+        assert!(
+            matches!(
+                lib.radar_review_dismiss(&r, bad),
+                Err(RadarError::Invalid(_))
+            ),
+            "{bad}"
+        );
+    }
+}
+
+#[test]
+fn blips_left_alone_for_three_editions_are_proposed_for_reassessment() {
+    let mut lib = seeded();
+    for month in ["2026-12", "2027-01", "2027-02"] {
+        lib.radar_new_edition(Some(month)).expect("edition");
+    }
+    let settings = review_settings();
+    assert!(matches!(
+        lib.radar_review(Some("2027-01"), &settings),
+        Err(RadarError::Invalid(_))
+    ));
+    let r = lib
+        .radar_review(Some("2027-02"), &settings)
+        .expect("review");
+    assert_eq!(r.newest, "2027-01");
+    assert_eq!(r.stale.len(), 15, "{:?}", r.stale);
+    let rwkv = r
+        .stale
+        .iter()
+        .find(|s| s.blip == "RWKV")
+        .expect("RWKV")
+        .id
+        .clone();
+    lib.radar_review_accept(&r, &rwkv, &Acceptance::default())
+        .expect("reassess");
+    let (_, edition) = lib.radar_edition(None).expect("edition");
+    assert!(
+        edition
+            .entry("RWKV")
+            .and_then(|e| e.rationale.clone())
+            .is_some_and(|r| r.contains("Reassessed in the 2027-02 review"))
+    );
+    let r = lib.radar_review(Some("2027-02"), &settings).expect("again");
+    assert_eq!(r.stale.len(), 14);
+    lib.radar_freeze(None).expect("freeze");
+    assert!(matches!(
+        lib.radar_review(Some("2027-02"), &settings),
+        Err(RadarError::Frozen(_))
+    ));
 }
