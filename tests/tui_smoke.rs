@@ -1,6 +1,7 @@
 //! The terminal app in a real terminal: `litradar demo` inside tmux, a
-//! search typed, a paper opened, the radar shown, quit — checking the
-//! captured screens and the exit status. Skipped without tmux unless
+//! search typed, a paper opened, the radar shown, a paper tagged and a
+//! blip moved, quit — checking the captured screens, the exit status and,
+//! with the CLI, what the app changed. Skipped without tmux unless
 //! LITRADAR_REQUIRE_TMUX=1 (CI sets it).
 
 use std::path::Path;
@@ -27,6 +28,16 @@ impl Tmux {
             // Separate keys, so Esc is not read as Alt+key.
             std::thread::sleep(Duration::from_millis(60));
         }
+    }
+
+    /// Types text as it is (no key names).
+    fn type_text(&self, text: &str) {
+        assert!(
+            self.cmd(&["send-keys", "-t", "app", "-l", text])
+                .status
+                .success()
+        );
+        std::thread::sleep(Duration::from_millis(60));
     }
 
     fn screen(&self) -> String {
@@ -166,6 +177,25 @@ fn demo_in_a_real_terminal_search_open_radar_quit() {
     tmux.keys(&["1"]);
     tmux.wait_for("39 papers");
 
+    // Acting from the app: tag the first paper, move a blip with a reason.
+    tmux.keys(&["T"]);
+    tmux.wait_for("Tab completes");
+    tmux.type_text("from-tmux");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("tagged from-tmux");
+    tmux.keys(&["4", "j", "j", "j"]);
+    tmux.wait_for("15 blips");
+    tmux.keys(&["M"]);
+    tmux.wait_for("Move RWKV to the ring");
+    tmux.keys(&["j", "Enter"]);
+    tmux.wait_for("to the quadrant");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("why does RWKV move to edge");
+    tmux.type_text("quiet this year");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("RWKV moved to edge");
+    tmux.keys(&["1"]);
+
     tmux.keys(&["q"]);
     let deadline = Instant::now() + Duration::from_secs(15);
     while !status_file.exists() {
@@ -179,4 +209,24 @@ fn demo_in_a_real_terminal_search_open_radar_quit() {
     let status = std::fs::read_to_string(&status_file).expect("status");
     assert_eq!(status.trim(), "0", "exit status");
     assert!(Path::new(&home.path().join("demo/library.sqlite3")).exists());
+    // The CLI sees what the app did.
+    let cli = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_litradar"))
+            .args(["--no-embed", "--home"])
+            .arg(home.path().join("demo"))
+            .args(args)
+            .output()
+            .expect("litradar");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).expect("json")
+    };
+    let tagged = cli(&["list", "--tag", "from-tmux", "--json"]);
+    assert_eq!(tagged.as_array().map(Vec::len), Some(1), "{tagged}");
+    let rwkv = cli(&["radar", "blip", "RWKV", "--json"]);
+    assert_eq!(rwkv["ring"], "edge", "{rwkv}");
+    assert_eq!(rwkv["rationale"], "quiet this year", "{rwkv}");
 }

@@ -25,11 +25,13 @@ pub enum Screen {
     Code,
     /// The feed: new papers ranked for the reader.
     Inbox,
+    /// The month's radar review.
+    Review,
 }
 
 impl Screen {
     /// All, in tab order.
-    pub const ALL: [Screen; 7] = [
+    pub const ALL: [Screen; 8] = [
         Screen::Library,
         Screen::Search,
         Screen::Reading,
@@ -37,6 +39,7 @@ impl Screen {
         Screen::Fetch,
         Screen::Code,
         Screen::Inbox,
+        Screen::Review,
     ];
 
     /// The tab's title.
@@ -49,6 +52,7 @@ impl Screen {
             Screen::Fetch => "Fetch",
             Screen::Code => "Code",
             Screen::Inbox => "Inbox",
+            Screen::Review => "Review",
         }
     }
 }
@@ -71,6 +75,144 @@ pub enum Prompt {
     Filter(String),
     /// An arXiv query to fetch.
     Fetch(String),
+    /// A line of text for an action (tags, ids, a path, a rationale...).
+    Ask(Ask),
+    /// A yes/no question before something that cannot be undone.
+    Confirm(Confirm),
+}
+
+/// What a text prompt is for, and what it has so far.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ask {
+    /// What Enter does with the text.
+    pub purpose: Purpose,
+    /// The text typed (or pre-filled).
+    pub text: String,
+}
+
+/// What a text prompt's answer is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Purpose {
+    /// Tags for a paper: comma-separated, a leading `-` removes one.
+    Tags {
+        /// The paper.
+        paper: String,
+    },
+    /// arXiv ids or URLs to add.
+    AddPapers,
+    /// A file to import.
+    Import,
+    /// Why a blip moves.
+    MoveRationale {
+        /// The blip.
+        blip: String,
+        /// To this ring.
+        ring: String,
+        /// To this quadrant.
+        quadrant: String,
+    },
+    /// A new blip's name.
+    BlipName,
+    /// A new blip's description (quadrant and ring picked).
+    BlipDescription {
+        /// Its name.
+        name: String,
+        /// Its quadrant.
+        quadrant: String,
+        /// Its ring.
+        ring: String,
+    },
+    /// A blip's new description.
+    Description {
+        /// The blip.
+        blip: String,
+    },
+    /// A reassessment of a blip that stays where it is.
+    Reassess {
+        /// The blip.
+        blip: String,
+    },
+    /// Why a blip is phased out.
+    PhaseOut {
+        /// The blip.
+        blip: String,
+    },
+    /// The rationale recorded when a review proposal is accepted.
+    Accept {
+        /// The proposal.
+        id: String,
+    },
+}
+
+/// A question answered with y or n.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Confirm {
+    /// Remove a paper from the library.
+    RemovePaper {
+        /// Its id.
+        id: String,
+        /// Its title, to say which.
+        title: String,
+    },
+    /// Freeze an edition.
+    Freeze {
+        /// The edition.
+        edition: String,
+    },
+}
+
+/// A list to pick one item from, over the screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Picker {
+    /// What is being picked.
+    pub title: String,
+    /// The choices.
+    pub options: Vec<String>,
+    /// The highlighted choice.
+    pub cursor: Cursor,
+    /// What the choice is for.
+    pub purpose: Pick,
+}
+
+/// What a picked item is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pick {
+    /// The ring a blip moves to (its quadrant is picked next).
+    MoveRing {
+        /// The blip.
+        blip: String,
+    },
+    /// The quadrant a blip moves to (the rationale is asked next).
+    MoveQuadrant {
+        /// The blip.
+        blip: String,
+        /// The ring picked.
+        ring: String,
+    },
+    /// A new blip's quadrant.
+    AddQuadrant {
+        /// Its name.
+        name: String,
+    },
+    /// A new blip's ring.
+    AddRing {
+        /// Its name.
+        name: String,
+        /// Its quadrant.
+        quadrant: String,
+    },
+    /// Edit a blip's description, or record a reassessment.
+    EditWhat {
+        /// The blip.
+        blip: String,
+    },
+    /// The blip a paper becomes evidence for.
+    LinkBlip {
+        /// The paper.
+        paper: String,
+    },
+    /// A tag to filter the library by.
+    TagFilter,
 }
 
 /// A cursor over a list of `len` items.
@@ -225,6 +367,17 @@ impl InboxView {
     }
 }
 
+/// The Review screen: the month's proposals.
+#[derive(Debug, Clone, Default)]
+pub struct ReviewView {
+    /// The review, once loaded.
+    pub data: Option<crate::radar::store::Review>,
+    /// Selected proposal (an index into [`crate::radar::store::Review::ids`]).
+    pub cursor: Cursor,
+    /// A review is being computed.
+    pub loading: bool,
+}
+
 /// What the Reading screen's text pane shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReadingPane {
@@ -243,7 +396,10 @@ pub struct TextPane {
     pub scroll: u16,
 }
 
+mod actions;
 mod keys;
+
+pub use actions::{completion, parse_tags};
 
 /// Lines of output kept in the pane.
 const OUTPUT_LINES: usize = 2000;
@@ -275,10 +431,18 @@ pub struct App {
     pub code: CodeView,
     /// The Inbox screen.
     pub inbox: InboxView,
+    /// The Review screen.
+    pub review: ReviewView,
+    /// The library's tags and their counts.
+    pub tags: Vec<(String, u64)>,
+    /// A list to pick from, over the screen.
+    pub picker: Option<Picker>,
     /// The message line.
     pub message: Option<(Level, String)>,
     /// The help overlay.
     pub help: bool,
+    /// Lines the help overlay is scrolled (it is longer than 24 rows).
+    pub help_scroll: u16,
     /// The bottom line editor.
     pub prompt: Option<Prompt>,
     /// Time to go.
@@ -309,8 +473,12 @@ impl App {
                 ranking: true,
                 ..Default::default()
             },
+            review: ReviewView::default(),
+            tags: Vec::new(),
+            picker: None,
             message: None,
             help: false,
+            help_scroll: 0,
             prompt: None,
             quit: false,
             color,
@@ -385,6 +553,11 @@ impl App {
             Screen::Radar if self.radar.data.is_none() => vec![Intent::LoadRadar(None)],
             // Tags, queueing and reading elsewhere change what fits: rank again.
             Screen::Inbox if !self.inbox.ranking => vec![self.rerank_inbox()],
+            // The review looks at the library as it is now.
+            Screen::Review => {
+                self.review.loading = true;
+                vec![Intent::LoadReview]
+            }
             Screen::Code => self
                 .current_paper()
                 .map(Intent::LoadCode)
@@ -566,6 +739,21 @@ impl App {
                     .unwrap_or(self.inbox.cursor.selected);
                 self.inbox.cursor.clamp(feed.items.len());
                 self.inbox.feed = Some(*feed);
+            }
+            Update::Tags(tags) => self.tags = tags,
+            Update::Review(review) => {
+                let keep = self
+                    .review
+                    .data
+                    .as_ref()
+                    .and_then(|r| r.ids().get(self.review.cursor.selected).cloned());
+                let ids = review.ids();
+                self.review.cursor.selected = keep
+                    .and_then(|k| ids.iter().position(|i| *i == k))
+                    .unwrap_or(self.review.cursor.selected);
+                self.review.cursor.clamp(ids.len());
+                self.review.data = Some(*review);
+                self.review.loading = false;
             }
             Update::Message(level, text) => self.message = Some((level, text)),
         }

@@ -209,6 +209,9 @@ mod tests;
 mod worker_tests;
 
 #[cfg(test)]
+mod action_tests;
+
+#[cfg(test)]
 mod inbox_tests;
 
 #[cfg(test)]

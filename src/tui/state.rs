@@ -187,8 +187,67 @@ pub enum Update {
         /// The ranked papers.
         feed: Box<crate::feed::Feed>,
     },
+    /// The library's tags with their counts (for completion and the tag list).
+    Tags(Vec<(String, u64)>),
+    /// The month's radar review.
+    Review(Box<crate::radar::store::Review>),
     /// A message for the message line.
     Message(Level, String),
+}
+
+/// A change to the radar, made from the app through the library's radar
+/// edits (the same the CLI makes).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RadarEdit {
+    /// Move a blip (ring and/or quadrant), with the reason.
+    Move {
+        /// The blip.
+        blip: String,
+        /// To this ring.
+        ring: String,
+        /// To this quadrant.
+        quadrant: String,
+        /// Why.
+        rationale: String,
+    },
+    /// Put a new blip on the newest edition.
+    Add {
+        /// Name.
+        name: String,
+        /// Quadrant.
+        quadrant: String,
+        /// Ring.
+        ring: String,
+        /// What it is.
+        description: String,
+    },
+    /// Change a blip's description, or record a reassessment.
+    Describe {
+        /// The blip.
+        blip: String,
+        /// New description.
+        description: Option<String>,
+        /// A reassessment (the blip stays where it is).
+        rationale: Option<String>,
+    },
+    /// Take a blip off the newest edition.
+    PhaseOut {
+        /// The blip.
+        blip: String,
+        /// Why.
+        rationale: String,
+    },
+    /// Link a paper to a blip as evidence.
+    Link {
+        /// The blip.
+        blip: String,
+        /// The paper.
+        paper: String,
+    },
+    /// Start the next month's edition from the newest.
+    NewEdition,
+    /// Freeze (publish) an edition.
+    Freeze(String),
 }
 
 /// What the app asks the worker (or the terminal loop) to do.
@@ -244,6 +303,34 @@ pub enum Intent {
     },
     /// Like, dislike or dismiss a paper in the feed.
     MarkFeed(String, crate::feed::Mark),
+    /// Add and remove tags of a paper.
+    Tag {
+        /// The paper.
+        paper: String,
+        /// Tags to add.
+        add: Vec<String>,
+        /// Tags to remove.
+        remove: Vec<String>,
+    },
+    /// Add papers by arXiv id or URL, fetched in the background.
+    AddPapers(Vec<String>),
+    /// Import a file (BibTeX, Atom, JSON Lines) in the background.
+    Import(String),
+    /// Remove a paper from the library.
+    RemovePaper(String),
+    /// Change the radar.
+    Radar(RadarEdit),
+    /// Load the month's radar review.
+    LoadReview,
+    /// Accept a review proposal, with the rationale to record.
+    AcceptProposal {
+        /// The proposal's id.
+        id: String,
+        /// The rationale, when the user changed the pre-filled one.
+        rationale: Option<String>,
+    },
+    /// Dismiss a review proposal for good.
+    DismissProposal(String),
     /// Cancel the running background job.
     Cancel,
 }

@@ -385,8 +385,14 @@ fn help_opens_and_any_key_closes_it() {
     let mut app = App::new(true);
     app.on_key(key('?'));
     assert!(app.help);
+    // j and k scroll a help longer than a small terminal.
+    app.on_key(key('j'));
+    app.on_key(key('j'));
+    app.on_key(key('k'));
+    assert!(app.help && app.help_scroll == 1);
     assert_eq!(app.on_key(key('q')), []);
     assert!(!app.help && !app.quit);
+    assert_eq!(app.help_scroll, 0);
 }
 
 /// Draws `app` on a test terminal of `w`×`h`.

@@ -22,6 +22,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
+mod edits;
 mod jobs;
 pub mod load;
 mod text_jobs;
@@ -236,7 +237,10 @@ fn handle(
 ) -> anyhow::Result<()> {
     let now = chrono::Utc::now();
     match intent {
-        Intent::LoadPapers(filter) => send(updates, Update::Papers(lib.paper_rows(&filter)?)),
+        Intent::LoadPapers(filter) => {
+            send(updates, Update::Papers(lib.paper_rows(&filter)?));
+            send(updates, Update::Tags(lib.tag_counts()?));
+        }
         Intent::LoadPaper(id) => send(updates, Update::Paper(Box::new(detail(lib, &id)?))),
         Intent::Search { query, mode } => {
             let hits = run_search(setup, search, model, &query, mode)?;
@@ -393,6 +397,34 @@ fn handle(
                 Update::Message(Level::Info, format!("{paper} {what}")),
             );
         }
+        Intent::Tag { paper, add, remove } => edits::tag(lib, &paper, &add, &remove, updates)?,
+        Intent::AddPapers(ids) => {
+            let cancel = jobs.start("fetch");
+            let (setup, updates) = (setup.clone(), updates.clone());
+            std::thread::spawn(move || jobs::add_job(&setup, &ids, &cancel, &updates));
+        }
+        Intent::Import(path) => {
+            let cancel = jobs.start("fetch");
+            let (setup, updates) = (setup.clone(), updates.clone());
+            std::thread::spawn(move || jobs::import_job(&setup, &path, &cancel, &updates));
+        }
+        Intent::RemovePaper(id) => {
+            let record = lib.remove(&id)?;
+            send(
+                updates,
+                Update::Message(
+                    Level::Info,
+                    format!("Removed {} \"{}\"", record.paper.id, record.paper.title),
+                ),
+            );
+            send(updates, Update::Tags(lib.tag_counts()?));
+        }
+        Intent::Radar(edit) => edits::radar_edit(setup, lib, edit, updates)?,
+        Intent::LoadReview => edits::send_review(setup, lib, updates)?,
+        Intent::AcceptProposal { id, rationale } => {
+            edits::proposal(setup, lib, &id, Some(rationale), updates)?
+        }
+        Intent::DismissProposal(id) => edits::proposal(setup, lib, &id, None, updates)?,
         Intent::Cancel => {
             if jobs.cancel_all() {
                 send(updates, Update::Message(Level::Info, "Stopping…".into()));

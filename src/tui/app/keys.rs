@@ -22,12 +22,26 @@ impl App {
                 return intents;
             }
         }
+        if self.picker.is_some() {
+            return self.on_picker_key(key);
+        }
         if self.prompt.is_some() {
             return self.on_prompt_key(key);
         }
         if self.help {
-            // Any key closes help.
-            self.help = false;
+            // j and k scroll the keys; any other key closes help.
+            match key.code {
+                KeyCode::Char('j') | KeyCode::Down => {
+                    self.help_scroll = self.help_scroll.saturating_add(1)
+                }
+                KeyCode::Char('k') | KeyCode::Up => {
+                    self.help_scroll = self.help_scroll.saturating_sub(1)
+                }
+                _ => {
+                    self.help = false;
+                    self.help_scroll = 0;
+                }
+            }
             return Vec::new();
         }
         if self.screen == Screen::Search && self.focus == Focus::List {
@@ -58,7 +72,7 @@ impl App {
                 }
                 return Vec::new();
             }
-            KeyCode::Char(c @ '1'..='7') => {
+            KeyCode::Char(c @ '1'..='8') => {
                 let i = c as usize - '1' as usize;
                 return self.go(Screen::ALL[i]);
             }
@@ -105,7 +119,7 @@ impl App {
                 return Vec::new();
             }
             KeyCode::Char('x')
-                if self.screen != Screen::Inbox
+                if !matches!(self.screen, Screen::Inbox | Screen::Review)
                     && (self.fetch.running.is_some() || self.code.running.is_some()) =>
             {
                 return vec![Intent::Cancel];
@@ -129,6 +143,7 @@ impl App {
             Screen::Fetch => self.on_fetch_key(key),
             Screen::Code => self.on_code_key(key),
             Screen::Inbox => self.on_inbox_key(key),
+            Screen::Review => self.on_review_key(key),
         }
     }
 
@@ -159,6 +174,9 @@ impl App {
     }
 
     fn on_library_key(&mut self, key: KeyEvent) -> Vec<Intent> {
+        if let Some(intents) = self.on_paper_action(key) {
+            return intents;
+        }
         if key.code == KeyCode::Tab || key.code == KeyCode::BackTab {
             self.focus = if self.focus == Focus::List {
                 Focus::Detail
@@ -314,6 +332,9 @@ impl App {
     }
 
     fn on_results_key(&mut self, key: KeyEvent) -> Vec<Intent> {
+        if let Some(intents) = self.on_paper_action(key) {
+            return intents;
+        }
         match key.code {
             KeyCode::Tab | KeyCode::BackTab | KeyCode::Char('i') => {
                 self.focus = Focus::List;
@@ -408,6 +429,9 @@ impl App {
     }
 
     fn on_radar_key(&mut self, key: KeyEvent) -> Vec<Intent> {
+        if let Some(intents) = self.on_radar_action(key) {
+            return intents;
+        }
         let Some(data) = &self.radar.data else {
             return Vec::new();
         };
@@ -498,11 +522,19 @@ impl App {
     }
 
     fn on_prompt_key(&mut self, key: KeyEvent) -> Vec<Intent> {
+        if let Some(Prompt::Confirm(_)) = &self.prompt {
+            let Some(Prompt::Confirm(confirm)) = self.prompt.take() else {
+                return Vec::new();
+            };
+            return self.on_confirm_key(confirm, key);
+        }
         let Some(prompt) = self.prompt.as_mut() else {
             return Vec::new();
         };
         let text = match prompt {
             Prompt::Palette(t) | Prompt::Filter(t) | Prompt::Fetch(t) => t,
+            Prompt::Ask(a) => &mut a.text,
+            Prompt::Confirm(_) => return Vec::new(),
         };
         match key.code {
             KeyCode::Esc => {
@@ -513,8 +545,16 @@ impl App {
                 text.pop();
                 Vec::new()
             }
+            KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                text.clear();
+                Vec::new()
+            }
             KeyCode::Char(c) => {
                 text.push(c);
+                Vec::new()
+            }
+            KeyCode::Tab => {
+                self.complete_prompt();
                 Vec::new()
             }
             KeyCode::Enter => {
@@ -533,7 +573,8 @@ impl App {
                         }
                     },
                     Some(Prompt::Fetch(t)) => self.start_fetch(&t),
-                    None => Vec::new(),
+                    Some(Prompt::Ask(ask)) => self.on_ask_enter(ask),
+                    Some(Prompt::Confirm(_)) | None => Vec::new(),
                 }
             }
             _ => Vec::new(),
@@ -645,6 +686,14 @@ impl App {
                 )]
             }
             "code" | "impl" => self.go(Screen::Code),
+            "review" => self.go(Screen::Review),
+            "tag" if !rest.is_empty() => match self.current_paper() {
+                Some(paper) => {
+                    let (add, remove) = super::actions::parse_tags(rest);
+                    vec![Intent::Tag { paper, add, remove }]
+                }
+                None => Vec::new(),
+            },
             "run" => match rest.trim_start_matches('#').parse::<i64>() {
                 Ok(n) => {
                     self.screen = Screen::Code;

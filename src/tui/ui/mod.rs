@@ -7,8 +7,9 @@ mod jobs;
 mod papers;
 mod radar;
 mod reading;
+mod review;
 
-use super::app::{App, Prompt, Screen};
+use super::app::{App, Confirm, Prompt, Purpose, Screen};
 use super::state::Level;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -108,16 +109,115 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Screen::Fetch => jobs::fetch(frame, body, app, theme),
         Screen::Code => jobs::code(frame, body, app, theme),
         Screen::Inbox => inbox::inbox(frame, body, app, theme),
+        Screen::Review => review::review(frame, body, app, theme),
     }
     draw_status(frame, status, app, theme);
     draw_bottom(frame, bottom, app, theme);
+    if let Some(picker) = &app.picker {
+        draw_picker(frame, body, picker, theme);
+    }
     if app.help {
-        draw_help(frame, body, theme);
+        draw_help(frame, body, app.help_scroll, theme);
     }
 }
 
+/// What a text prompt asks.
+fn ask_label(purpose: &Purpose) -> String {
+    match purpose {
+        Purpose::Tags { paper } => format!("tags for {paper} (a, b, -c; Tab completes): "),
+        Purpose::AddPapers => "add papers (arXiv ids or URLs): ".into(),
+        Purpose::Import => "import a file (BibTeX, Atom, JSON Lines): ".into(),
+        Purpose::MoveRationale {
+            blip,
+            ring,
+            quadrant,
+        } => format!("why does {blip} move to {ring}, {quadrant}? "),
+        Purpose::BlipName => "the new blip's name: ".into(),
+        Purpose::BlipDescription { name, .. } => format!("what is {name}? "),
+        Purpose::Description { blip } => format!("{blip}: "),
+        Purpose::Reassess { blip } => format!("{blip} stays where it is, because: "),
+        Purpose::PhaseOut { blip } => format!("why does {blip} leave the radar? "),
+        Purpose::Accept { id } => format!("accept {id}, recording: "),
+    }
+}
+
+/// A prompt line: the label, then as much of the text's end as fits, so
+/// the cursor stays in view.
+fn prompt_line(
+    label: String,
+    text: &str,
+    hint: Option<String>,
+    width: usize,
+    theme: Theme,
+) -> Line<'static> {
+    let room = width.saturating_sub(crate::width::columns(&label) + 1);
+    let shown = if crate::width::columns(text) <= room {
+        text.to_string()
+    } else {
+        let mut tail: Vec<char> = Vec::new();
+        let mut used = 1;
+        for c in text.chars().rev() {
+            let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+            if used + w > room {
+                break;
+            }
+            used += w;
+            tail.push(c);
+        }
+        tail.reverse();
+        format!("…{}", tail.into_iter().collect::<String>())
+    };
+    let mut spans = vec![
+        Span::styled(label, theme.heading()),
+        Span::raw(shown),
+        Span::raw("█"),
+    ];
+    if let Some(h) = hint {
+        spans.push(Span::styled(format!("  → {h}"), theme.dim()));
+    }
+    Line::from(spans)
+}
+
+fn draw_picker(frame: &mut Frame, area: Rect, picker: &crate::tui::app::Picker, theme: Theme) {
+    let width = area.width.min(64);
+    let height = (picker.options.len() as u16 + 2)
+        .min(area.height)
+        .max(3.min(area.height));
+    let popup = Rect::new(
+        area.x + (area.width - width) / 2,
+        area.y + (area.height - height) / 2,
+        width,
+        height,
+    );
+    let inner_h = height.saturating_sub(2) as usize;
+    let w = width.saturating_sub(2) as usize;
+    let lines: Vec<Line> = window(picker.cursor.selected, picker.options.len(), inner_h)
+        .map(|i| {
+            theme.row(
+                Line::raw(fit_pad(&format!(" {}", picker.options[i]), w)),
+                i == picker.cursor.selected,
+            )
+        })
+        .collect();
+    frame.render_widget(Clear, popup);
+    frame.render_widget(
+        Paragraph::new(lines).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(format!(" {} · Enter picks, Esc cancels ", picker.title))
+                .border_style(theme.border(true)),
+        ),
+        popup,
+    );
+}
+
 fn draw_tabs(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
-    let mut spans = vec![Span::styled(" litradar ", theme.heading())];
+    // Eight tabs and the name fit from 88 columns; below, the tabs alone.
+    let mut spans = if area.width >= 88 {
+        vec![Span::styled(" litradar ", theme.heading())]
+    } else {
+        Vec::new()
+    };
     for (i, s) in Screen::ALL.iter().enumerate() {
         let label = format!(" {} {} ", i + 1, s.title());
         let style = if *s == app.screen {
@@ -219,11 +319,38 @@ fn draw_bottom(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
             Span::raw(t.clone()),
             Span::raw("█"),
         ]),
+        Some(Prompt::Ask(ask)) => {
+            let hint = match &ask.purpose {
+                Purpose::Tags { .. } => {
+                    crate::tui::app::completion(&ask.text, &app.tags).map(String::from)
+                }
+                _ => None,
+            };
+            prompt_line(
+                ask_label(&ask.purpose),
+                &ask.text,
+                hint,
+                area.width as usize,
+                theme,
+            )
+        }
+        Some(Prompt::Confirm(c)) => {
+            let question = match c {
+                Confirm::RemovePaper { id, title } => format!(
+                    "Remove {id} \"{}\" with its notes, reading state and files? y / n",
+                    fit(title, 40)
+                ),
+                Confirm::Freeze { edition } => {
+                    format!("Freeze {edition}? It is published and cannot change afterwards. y / n")
+                }
+            };
+            Line::from(Span::styled(question, theme.bad()))
+        }
         None => match &app.message {
             Some((Level::Error, m)) => Line::from(Span::styled(m.clone(), theme.bad())),
             Some((Level::Info, m)) => Line::from(Span::raw(m.clone())),
             None => Line::from(Span::styled(
-                "1–7 screens · / search · Enter open · t timer · e note · r related · c code",
+                "1–8 screens · / search · Enter open · t timer · e note · T tags · ? keys",
                 theme.dim(),
             )),
         },
@@ -233,7 +360,10 @@ fn draw_bottom(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
 
 /// Every key, for the help overlay and the README.
 pub const KEYS: &[(&str, &str)] = &[
-    ("1–7", "Library, Search, Reading, Radar, Fetch, Code, Inbox"),
+    (
+        "1–8",
+        "Library, Search, Reading, Radar, Fetch, Code, Inbox, Review",
+    ),
     ("Tab", "switch pane (list / detail; query / results)"),
     ("j k ↓ ↑", "move; PgDn PgUp page; g G first / last"),
     ("Enter", "open the paper (or blip's paper, run a link)"),
@@ -247,6 +377,14 @@ pub const KEYS: &[(&str, &str)] = &[
     ),
     ("r", "papers related to the current one"),
     ("s f F", "library: sort; filter; clear the filter"),
+    (
+        "T # L",
+        "tags (Tab completes, -tag removes); filter by a tag; link to a blip",
+    ),
+    (
+        "a i D",
+        "library: add by id or URL; import a file; remove (asks first)",
+    ),
     ("Q", "put the paper in the reading queue"),
     (
         "t o",
@@ -259,6 +397,18 @@ pub const KEYS: &[(&str, &str)] = &[
     ("d", "mark the current pass done (radar: diff)"),
     ("e", "edit the current pass's note in $EDITOR"),
     ("[ ] h l", "radar: older / newer edition"),
+    (
+        "M A E P",
+        "radar: move (ring, quadrant, why); add; edit or reassess; phase out",
+    ),
+    (
+        "N F",
+        "radar: start the next edition; freeze this one (asks first)",
+    ),
+    (
+        "Enter x",
+        "review: accept (rationale pre-filled); dismiss for good",
+    ),
     ("n w", "fetch: an arXiv query; sync watches"),
     ("c R", "code: open a paper's links; run one"),
     (
@@ -268,12 +418,12 @@ pub const KEYS: &[(&str, &str)] = &[
     ("x", "cancel the running fetch or run"),
     (
         ":",
-        "search Q · show ID · fetch Q · sync · radar M · run N · text",
+        "search Q · show ID · fetch Q · sync · radar M · review · tag T · run N",
     ),
 ];
 
-fn draw_help(frame: &mut Frame, area: Rect, theme: Theme) {
-    let width = area.width.min(72);
+fn draw_help(frame: &mut Frame, area: Rect, scroll: u16, theme: Theme) {
+    let width = area.width.min(80);
     let height = area.height.min(KEYS.len() as u16 + 2);
     let popup = Rect::new(
         area.x + (area.width - width) / 2,
@@ -292,12 +442,15 @@ fn draw_help(frame: &mut Frame, area: Rect, theme: Theme) {
         .collect();
     frame.render_widget(Clear, popup);
     frame.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .title(" Keys (any key closes) ")
-                .border_style(theme.border(true)),
-        ),
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0))
+            .block(
+                Block::default()
+                    .borders(Borders::ALL)
+                    .title(" Keys · j k scroll, any other key closes ")
+                    .border_style(theme.border(true)),
+            ),
         popup,
     );
 }

@@ -236,3 +236,58 @@ fn embed_new(
         String::new()
     })
 }
+
+/// Adds papers by id or URL (every id checked before any request).
+pub fn add_job(setup: &Setup, ids: &[String], cancel: &AtomicBool, updates: &Sender<Update>) {
+    let label = format!("add {}", ids.join(" "));
+    let result = (|| -> Result<String, String> {
+        let ids = ids
+            .iter()
+            .map(|s| crate::arxiv::ArxivId::parse(s))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| e.to_string())?;
+        let mut lib = Library::open(&setup.home.database()).map_err(|e| e.to_string())?;
+        let mut client = ArxivClient::with_pacer(setup.config.client(), setup.pacer.clone())
+            .map_err(|e| e.to_string())?;
+        let progress = JobProgress::new(&label, cancel, updates);
+        let report =
+            ingest::add_ids(&mut lib, &mut client, &ids, &progress).map_err(ingest_error)?;
+        let embedded = embed_new(setup, &mut lib, &progress)?;
+        let missing = if report.missing.is_empty() {
+            String::new()
+        } else {
+            format!("; not on arXiv: {}", report.missing.join(", "))
+        };
+        Ok(format!(
+            "Added {}, updated {}{missing}{embedded}",
+            report.stored.added.len(),
+            report.stored.updated.len()
+        ))
+    })();
+    finished(updates, &label, result);
+}
+
+/// Imports a file (BibTeX, Atom, JSON Lines) on its own connection.
+pub fn import_job(setup: &Setup, path: &str, cancel: &AtomicBool, updates: &Sender<Update>) {
+    let label = format!("import {path}");
+    let result = (|| -> Result<String, String> {
+        let path = std::path::PathBuf::from(path);
+        let mut lib = Library::open(&setup.home.database()).map_err(|e| e.to_string())?;
+        let progress = JobProgress::new(&label, cancel, updates);
+        let report =
+            ingest::import_file(&mut lib, &path, None, false, &progress).map_err(ingest_error)?;
+        let embedded = embed_new(setup, &mut lib, &progress)?;
+        let skipped = match report.skipped.len() {
+            0 => String::new(),
+            n => format!("; {n} entries left out (see `litradar import` for why)"),
+        };
+        Ok(format!(
+            "Imported {} ({}): {} added, {} updated{skipped}{embedded}",
+            path.display(),
+            report.format.name(),
+            report.stored.added.len(),
+            report.stored.updated.len()
+        ))
+    })();
+    finished(updates, &label, result);
+}
