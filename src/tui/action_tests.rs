@@ -326,6 +326,11 @@ fn review_of(lib: &Library) -> crate::radar::store::Review {
 /// that rises.
 fn reviewed_library() -> Library {
     let mut lib = library();
+    add_review_papers(&mut lib);
+    lib
+}
+
+fn add_review_papers(lib: &mut Library) {
     lib.conn()
         .execute_batch(
             "UPDATE papers SET added_at = '2026-11-01T09:00:00Z';
@@ -357,7 +362,6 @@ fn reviewed_library() -> Library {
     }
     lib.upsert(&items, "test", crate::library::Merge::Refresh)
         .expect("papers");
-    lib
 }
 
 #[test]
@@ -479,6 +483,7 @@ fn the_worker_applies_every_action_to_the_library_file() {
         let mut lib = Library::open(&home.database()).expect("library");
         crate::starter::load(&mut lib).expect("starter");
         lib.radar_import(&crate::radar::seed(), None).expect("seed");
+        add_review_papers(&mut lib);
     }
     let bib = dir.path().join("refs.bib");
     std::fs::write(
@@ -565,6 +570,34 @@ fn the_worker_applies_every_action_to_the_library_file() {
         Update::Review(r) => Some(r),
         _ => None,
     });
+    assert!(
+        review
+            .ids()
+            .contains(&"new:speculative decoding".to_string()),
+        "{:?}",
+        review.ids()
+    );
+    send(Intent::AcceptProposal {
+        id: "new:speculative decoding".into(),
+        rationale: Some("draft-and-verify everywhere".into()),
+    });
+    let said = message(&updates);
+    assert!(said.contains("added speculative decoding"), "{said}");
+    send(Intent::DismissProposal("evidence:DoRA:2606.00004".into()));
+    assert!(message(&updates).contains("Dismissed evidence:DoRA:2606.00004"));
+    send(Intent::DismissProposal("new:nothing".into()));
+    assert!(message(&updates).contains("not a proposal of this review"));
+    // Adding checks every id before asking arXiv.
+    send(Intent::AddPapers(vec!["not-an-id".into()]));
+    let failed = wait(&updates, |u| match u {
+        Update::Finished {
+            label,
+            message,
+            failed,
+        } if label.starts_with("add") => Some((message, failed)),
+        _ => None,
+    });
+    assert!(failed.1 && failed.0.contains("not-an-id"), "{failed:?}");
     send(Intent::Radar(RadarEdit::NewEdition));
     let said = message(&updates);
     assert!(said.starts_with("Started "), "{said}");
@@ -610,4 +643,10 @@ fn the_worker_applies_every_action_to_the_library_file() {
             .any(|r| r.title == "A paper not on arXiv")
     );
     assert_eq!(review.edition, crate::radar::store::current_month());
+    let (_, month) = lib
+        .radar_edition(Some(&review.edition))
+        .expect("the review's edition");
+    let sd = month.entry("speculative decoding").expect("accepted blip");
+    assert_eq!(sd.rationale.as_deref(), Some("draft-and-verify everywhere"));
+    assert_eq!(lib.radar_review_dismissed().expect("dismissed"), 1);
 }
