@@ -175,6 +175,10 @@ pub struct EvalArgs {
     /// Modes to evaluate (repeatable; default: all three, or lexical without a model).
     #[arg(long, value_enum)]
     pub mode: Vec<SearchMode>,
+    /// Compare every fusion variant (weighted RRF, convex combinations) on
+    /// the same word and meaning rankings instead.
+    #[arg(long, conflicts_with = "mode")]
+    pub fusion: bool,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,

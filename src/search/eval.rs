@@ -4,6 +4,7 @@
 //! averaged over the queries (the same definitions as BEIR's
 //! pytrec_eval: linear gain, log2 discount).
 
+use super::fusion::Fusion;
 use super::{Filters, Mode, Searcher, Semantic, TextIndex};
 use crate::embed::Embedder;
 use crate::ingest::Progress;
@@ -174,17 +175,15 @@ pub fn mode_name(mode: Mode) -> &'static str {
     }
 }
 
-/// Runs the benchmark in `workdir` (a throwaway home). Semantic and hybrid
-/// modes need `model`.
-pub fn run(
+/// The corpus stored, indexed and (when a model is given) embedded in
+/// `workdir` (a throwaway home).
+fn prepare<'m>(
     dataset: &Dataset,
-    split: &str,
-    modes: &[Mode],
-    model: Option<&Embedder>,
+    model: Option<&'m Embedder>,
     batch: usize,
     workdir: &Path,
     progress: &dyn Progress,
-) -> Result<Report, super::SearchError> {
+) -> Result<(Library, TextIndex, Option<Semantic<'m>>), super::SearchError> {
     let mut lib = Library::open(&workdir.join("library.sqlite3"))?;
     let items: Vec<Incoming> = dataset
         .corpus
@@ -207,7 +206,7 @@ pub fn run(
     progress.message("indexing words");
     let text = TextIndex::rebuild(&workdir.join("index"), &lib)?;
     let semantic = match model {
-        Some(m) if modes.iter().any(|x| *x != Mode::Lexical) => {
+        Some(m) => {
             progress.message("embedding the corpus");
             crate::ingest::embed_pending(&mut lib, m, batch, progress).map_err(|e| match e {
                 crate::ingest::IngestError::Embed(e) => super::SearchError::Embed(e),
@@ -218,8 +217,28 @@ pub fn run(
             })?;
             Some(Semantic::load(&lib, m)?)
         }
-        _ => None,
+        None => None,
     };
+    Ok((lib, text, semantic))
+}
+
+fn unprefixed(id: &str) -> String {
+    id.strip_prefix(ID_PREFIX).unwrap_or(id).to_string()
+}
+
+/// Runs the benchmark in `workdir` (a throwaway home). Semantic and hybrid
+/// modes need `model`.
+pub fn run(
+    dataset: &Dataset,
+    split: &str,
+    modes: &[Mode],
+    model: Option<&Embedder>,
+    batch: usize,
+    workdir: &Path,
+    progress: &dyn Progress,
+) -> Result<Report, super::SearchError> {
+    let model = model.filter(|_| modes.iter().any(|x| *x != Mode::Lexical));
+    let (lib, text, semantic) = prepare(dataset, model, batch, workdir, progress)?;
     let searcher = Searcher::new(&lib, &text, semantic.as_ref());
     let mut report = Report {
         split: split.to_string(),
@@ -232,10 +251,7 @@ pub fn run(
         let mut sums = Scores::default();
         for (qid, query) in &dataset.queries {
             let hits = searcher.search(query, *mode, &Filters::default(), 100)?;
-            let ranking: Vec<String> = hits
-                .into_iter()
-                .map(|h| h.id.strip_prefix(ID_PREFIX).unwrap_or(&h.id).to_string())
-                .collect();
+            let ranking: Vec<String> = hits.into_iter().map(|h| unprefixed(&h.id)).collect();
             let rels = &dataset.qrels[qid];
             sums.ndcg10 += ndcg_at(&ranking, rels, 10);
             sums.recall100 += recall_at(&ranking, rels, 100);
@@ -251,6 +267,73 @@ pub fn run(
         );
     }
     Ok(report)
+}
+
+/// One fusion variant's figures.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FusionScore {
+    /// The variant ("rrf k=60 w=0.50").
+    pub fusion: String,
+    /// Its scores.
+    pub scores: Scores,
+    /// The one the hybrid search uses.
+    pub default: bool,
+}
+
+/// Every fusion variant of [`Fusion::study`] on the same two rankings per
+/// query (the words' and the meaning's top 100, with their scores), best
+/// nDCG@10 first. The model is required.
+pub fn fusion_study(
+    dataset: &Dataset,
+    model: &Embedder,
+    batch: usize,
+    workdir: &Path,
+    progress: &dyn Progress,
+) -> Result<Vec<FusionScore>, super::SearchError> {
+    let (lib, text, semantic) = prepare(dataset, Some(model), batch, workdir, progress)?;
+    let searcher = Searcher::new(&lib, &text, semantic.as_ref());
+    progress.message("searching");
+    progress.total(dataset.queries.len() as u64);
+    let mut rankings = Vec::with_capacity(dataset.queries.len());
+    for (qid, query) in &dataset.queries {
+        let scored = |mode| -> Result<Vec<(String, f32)>, super::SearchError> {
+            Ok(searcher
+                .search(query, mode, &Filters::default(), 100)?
+                .into_iter()
+                .map(|h| (unprefixed(&h.id), h.score as f32))
+                .collect())
+        };
+        rankings.push((qid, scored(Mode::Lexical)?, scored(Mode::Semantic)?));
+        progress.advance(1);
+    }
+    let n = dataset.queries.len().max(1) as f64;
+    let mut out: Vec<FusionScore> = Fusion::study()
+        .into_iter()
+        .map(|f| {
+            let mut sums = Scores::default();
+            for (qid, lexical, semantic) in &rankings {
+                let ranking: Vec<String> = f
+                    .fuse(lexical, semantic)
+                    .into_iter()
+                    .take(100)
+                    .map(|(id, _)| id)
+                    .collect();
+                let rels = &dataset.qrels[*qid];
+                sums.ndcg10 += ndcg_at(&ranking, rels, 10);
+                sums.recall100 += recall_at(&ranking, rels, 100);
+            }
+            FusionScore {
+                default: f == Fusion::DEFAULT,
+                fusion: f.name(),
+                scores: Scores {
+                    ndcg10: sums.ndcg10 / n,
+                    recall100: sums.recall100 / n,
+                },
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| b.scores.ndcg10.total_cmp(&a.scores.ndcg10));
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -536,8 +536,7 @@ fn from_lexical(rank: usize, h: &LexicalHit) -> SearchHit {
 }
 
 fn fuse(lexical: &[LexicalHit], semantic: &[(String, f32)], limit: usize) -> Vec<SearchHit> {
-    let lex_ids: Vec<String> = lexical.iter().map(|h| h.id.clone()).collect();
-    let sem_ids: Vec<String> = semantic.iter().map(|(id, _)| id.clone()).collect();
+    let lex_scored: Vec<(String, f32)> = lexical.iter().map(|h| (h.id.clone(), h.score)).collect();
     let by_lex: HashMap<&str, (usize, &LexicalHit)> = lexical
         .iter()
         .enumerate()
@@ -548,7 +547,8 @@ fn fuse(lexical: &[LexicalHit], semantic: &[(String, f32)], limit: usize) -> Vec
         .enumerate()
         .map(|(r, (id, c))| (id.as_str(), (r, *c)))
         .collect();
-    fusion::reciprocal_rank_fusion(&[&lex_ids, &sem_ids], fusion::RRF_K)
+    fusion::Fusion::DEFAULT
+        .fuse(&lex_scored, semantic)
         .into_iter()
         .take(limit)
         .map(|(id, score)| {

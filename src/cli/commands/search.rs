@@ -239,11 +239,63 @@ pub fn reindex(ctx: &Context) -> anyhow::Result<()> {
 }
 
 /// `litradar eval DIR`.
+/// `eval --fusion`: every fusion variant on the same two rankings.
+fn fusion_study(
+    ctx: &Context,
+    config: &crate::config::Config,
+    args: &EvalArgs,
+    dataset: &beir::Dataset,
+    model_ref: &crate::embed::ModelRef,
+) -> anyhow::Result<()> {
+    if !model_ref.installed() {
+        return Err(crate::search::SearchError::NoModel.into());
+    }
+    let model = load(ctx, config, model_ref)?;
+    let work = std::env::temp_dir().join(format!("litradar-eval-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&work);
+    std::fs::create_dir_all(&work)?;
+    let bar = Bar::new("eval");
+    let result = beir::fusion_study(dataset, &model, config.embed.batch, &work, &bar);
+    bar.finish();
+    let _ = std::fs::remove_dir_all(&work);
+    let variants = result?;
+    if args.json {
+        return print_json(&variants);
+    }
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "split {}, {} queries, {} variants",
+        args.split,
+        dataset.queries.len(),
+        variants.len()
+    )?;
+    writeln!(
+        out,
+        "{:<22} {:>8} {:>10}",
+        "fusion", "nDCG@10", "Recall@100"
+    )?;
+    for v in &variants {
+        writeln!(
+            out,
+            "{:<22} {:>8.4} {:>10.4}{}",
+            v.fusion,
+            v.scores.ndcg10,
+            v.scores.recall100,
+            if v.default { "  (the default)" } else { "" }
+        )?;
+    }
+    Ok(())
+}
+
 pub fn eval(ctx: &Context, args: EvalArgs) -> anyhow::Result<()> {
     let config = crate::config::Config::load(&ctx.config_file())?;
     let dataset = beir::load(&args.dir, &args.split).map_err(|e| anyhow::anyhow!("{e}"))?;
     let model_ref = model_ref(&config, None);
     let installed = model_ref.installed();
+    if args.fusion {
+        return fusion_study(ctx, &config, &args, &dataset, &model_ref);
+    }
     let mut modes: Vec<Mode> = args.mode.iter().map(|m| mode(*m)).collect();
     if modes.is_empty() {
         modes = if installed {
