@@ -99,6 +99,11 @@ pub struct EmbedSettings {
     pub batch: usize,
     /// Embed new papers right after fetch, add, import and watch sync.
     pub auto: bool,
+    /// Text put before every query, for a model whose files do not say
+    /// (bge-small: "Represent this sentence for searching relevant passages: ").
+    pub query_prefix: Option<String>,
+    /// Text put before every document (e5: "passage: ").
+    pub document_prefix: Option<String>,
 }
 
 impl Default for EmbedSettings {
@@ -109,6 +114,8 @@ impl Default for EmbedSettings {
             device: "auto".into(),
             batch: 32,
             auto: true,
+            query_prefix: None,
+            document_prefix: None,
         }
     }
 }
@@ -180,6 +187,18 @@ pub struct WatchSettings {
     pub first_sync_max: u64,
     /// How many papers one later sync fetches at most.
     pub sync_max: u64,
+}
+
+impl WatchSettings {
+    /// The most papers a sync of a watch fetches: the first sync (no sync
+    /// point yet) goes back `first_sync_max`, later ones up to `sync_max`.
+    pub fn cap(&self, watch: &crate::library::Watch) -> u64 {
+        if watch.sync_point.is_none() {
+            self.first_sync_max
+        } else {
+            self.sync_max
+        }
+    }
 }
 
 impl Default for ArxivSettings {

@@ -39,6 +39,29 @@ impl std::str::FromStr for DeviceChoice {
 }
 
 /// Opens the device; `Err` says why a requested GPU is not usable.
+/// The device the settings (or `--device`, which wins) name: the one place
+/// the CLI and the app resolve it. A name that is not a device is an
+/// error that says which names are.
+pub fn configured(
+    flag: Option<&str>,
+    settings: &crate::config::EmbedSettings,
+) -> Result<Device, DeviceError> {
+    let text = flag.unwrap_or(&settings.device);
+    let choice: DeviceChoice = text.parse().map_err(DeviceError::Unknown)?;
+    open(choice).map_err(DeviceError::Unavailable)
+}
+
+/// Why no device could be had.
+#[derive(Debug, thiserror::Error)]
+pub enum DeviceError {
+    /// Not a device name.
+    #[error("{0}")]
+    Unknown(String),
+    /// A device this build or machine does not have.
+    #[error("{0}")]
+    Unavailable(String),
+}
+
 pub fn open(choice: DeviceChoice) -> Result<Device, String> {
     match choice {
         DeviceChoice::Cpu => Ok(Device::Cpu),

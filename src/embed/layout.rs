@@ -31,6 +31,17 @@ pub struct Layout {
     pub max_tokens: usize,
     /// Text put before queries (bge: "Represent this sentence for ...").
     pub query_prefix: String,
+    /// Text put before documents (e5: "passage: ").
+    pub document_prefix: String,
+}
+
+/// Prefixes to use when a model's own files do not name them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Prefixes<'a> {
+    /// Before queries.
+    pub query: Option<&'a str>,
+    /// Before documents.
+    pub document: Option<&'a str>,
 }
 
 #[derive(Deserialize)]
@@ -80,7 +91,7 @@ fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Option<T>, E
 /// Reads a model directory's sentence-transformers files. Missing optional
 /// files mean the sentence-transformers defaults (mean pooling, no
 /// normalisation unless a Normalize module is listed).
-pub fn read(dir: &Path, default_query_prefix: Option<&str>) -> Result<Layout, EmbedError> {
+pub fn read(dir: &Path, defaults: Prefixes<'_>) -> Result<Layout, EmbedError> {
     let modules: Option<Vec<Module>> = read_json(&dir.join("modules.json"))?;
     let (pooling_path, normalize) = match &modules {
         Some(list) => (
@@ -121,7 +132,15 @@ pub fn read(dir: &Path, default_query_prefix: Option<&str>) -> Result<Layout, Em
         .prompts
         .get("query")
         .cloned()
-        .or_else(|| default_query_prefix.map(str::to_string))
+        .or_else(|| defaults.query.map(str::to_string))
+        .unwrap_or_default();
+    // sentence-transformers names the document prompt "document" or "passage".
+    let document_prefix = st
+        .prompts
+        .get("document")
+        .or_else(|| st.prompts.get("passage"))
+        .cloned()
+        .or_else(|| defaults.document.map(str::to_string))
         .unwrap_or_default();
     Ok(Layout {
         dir: dir.to_path_buf(),
@@ -129,5 +148,6 @@ pub fn read(dir: &Path, default_query_prefix: Option<&str>) -> Result<Layout, Em
         normalize,
         max_tokens,
         query_prefix,
+        document_prefix,
     })
 }

@@ -63,6 +63,10 @@ pub struct ModelRef {
     pub dir: PathBuf,
     /// What litradar knows about it, if anything.
     pub known: Option<&'static registry::KnownModel>,
+    /// The query prefix from the settings, over the registry's.
+    pub query_prefix: Option<String>,
+    /// The document prefix from the settings, over the registry's.
+    pub document_prefix: Option<String>,
 }
 
 /// Resolves `spec` (a name, or a path to a model folder) against `models_dir`.
@@ -76,6 +80,8 @@ pub fn resolve(spec: &str, models_dir: &std::path::Path) -> ModelRef {
             known: registry::known(&name),
             name,
             dir: path.to_path_buf(),
+            query_prefix: None,
+            document_prefix: None,
         };
     }
     let known = registry::known(spec);
@@ -84,18 +90,45 @@ pub fn resolve(spec: &str, models_dir: &std::path::Path) -> ModelRef {
         dir: models_dir.join(&name),
         name,
         known,
+        query_prefix: None,
+        document_prefix: None,
     }
+}
+
+/// The model the settings name, with their prefixes: the one place the CLI
+/// and the app resolve it.
+pub fn configured(settings: &crate::config::EmbedSettings) -> ModelRef {
+    let mut model = resolve(&settings.model, &settings.models_dir());
+    model.query_prefix = settings.query_prefix.clone();
+    // A document prefix of one's own changes what the stored vectors mean:
+    // they are kept under a name of their own, so the library's papers are
+    // embedded again instead of mixing with vectors made without it.
+    if let Some(prefix) = &settings.document_prefix {
+        let registry = model.known.and_then(|k| k.document_prefix);
+        if registry != Some(prefix.as_str()) {
+            let digest = Sha256::digest(prefix.as_bytes());
+            let short: String = digest.iter().take(4).map(|b| format!("{b:02x}")).collect();
+            model.name = format!("{}+doc-{short}", model.name);
+        }
+    }
+    model.document_prefix = settings.document_prefix.clone();
+    model
 }
 
 impl ModelRef {
     /// Loads the model on `device`.
     pub fn load(&self, device: &candle_core::Device) -> Result<Embedder, EmbedError> {
-        Embedder::load(
-            &self.dir,
-            &self.name,
-            self.known.and_then(|k| k.query_prefix),
-            device,
-        )
+        let defaults = layout::Prefixes {
+            query: self
+                .query_prefix
+                .as_deref()
+                .or(self.known.and_then(|k| k.query_prefix)),
+            document: self
+                .document_prefix
+                .as_deref()
+                .or(self.known.and_then(|k| k.document_prefix)),
+        };
+        Embedder::load_prefixed(&self.dir, &self.name, defaults, device, Engine::Auto)
     }
 
     /// True when the model's files are there.

@@ -71,7 +71,11 @@ impl Embedder {
         default_query_prefix: Option<&str>,
         device: &Device,
     ) -> Result<Embedder, EmbedError> {
-        Embedder::load_with(dir, name, default_query_prefix, device, Engine::Auto)
+        let defaults = layout::Prefixes {
+            query: default_query_prefix,
+            document: None,
+        };
+        Embedder::load_prefixed(dir, name, defaults, device, Engine::Auto)
     }
 
     /// Loads with a chosen encoder implementation.
@@ -79,6 +83,22 @@ impl Embedder {
         dir: &Path,
         name: &str,
         default_query_prefix: Option<&str>,
+        device: &Device,
+        engine: Engine,
+    ) -> Result<Embedder, EmbedError> {
+        let defaults = layout::Prefixes {
+            query: default_query_prefix,
+            document: None,
+        };
+        Embedder::load_prefixed(dir, name, defaults, device, engine)
+    }
+
+    /// Loads with the query and document prefixes to use where the model's
+    /// files name none (e5-style models need both).
+    pub fn load_prefixed(
+        dir: &Path,
+        name: &str,
+        defaults: layout::Prefixes<'_>,
         device: &Device,
         engine: Engine,
     ) -> Result<Embedder, EmbedError> {
@@ -94,7 +114,7 @@ impl Embedder {
                 files: missing.join(", "),
             });
         }
-        let layout = layout::read(dir, default_query_prefix)?;
+        let layout = layout::read(dir, defaults)?;
         let bad = |what: &str, e: &dyn std::fmt::Display| {
             EmbedError::BadModel(format!(
                 "{what} in {} is unusable ({e}); fetch the model again with `litradar model fetch {name}`",
@@ -173,10 +193,29 @@ impl Embedder {
             .map_err(|e| EmbedError::Inference(format!("tokenizing: {e}")))
     }
 
-    /// Embeds documents. Texts are sorted by token count and run in
+    /// Embeds documents, each after the model's document prefix (none
+    /// for most models). Texts are sorted by token count and run in
     /// batches of `batch` so padding stays small; results come back in the
     /// input order. `progress` is told how many texts are done.
     pub fn embed(
+        &self,
+        texts: &[&str],
+        batch: usize,
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<Vec<Vec<f32>>, EmbedError> {
+        if self.layout.document_prefix.is_empty() {
+            return self.embed_texts(texts, batch, progress);
+        }
+        let prefixed: Vec<String> = texts
+            .iter()
+            .map(|t| format!("{}{t}", self.layout.document_prefix))
+            .collect();
+        let refs: Vec<&str> = prefixed.iter().map(String::as_str).collect();
+        self.embed_texts(&refs, batch, progress)
+    }
+
+    /// Embeds texts as they are.
+    fn embed_texts(
         &self,
         texts: &[&str],
         batch: usize,
@@ -257,7 +296,7 @@ impl Embedder {
         // product across the cores itself; a long one (a pasted abstract)
         // runs the batch path on one thread, where waking a second thread
         // for each small product costs more than it saves.
-        let run = || self.embed(&[text.as_str()], 1, &mut |_| {});
+        let run = || self.embed_texts(&[text.as_str()], 1, &mut |_| {});
         let mut v = match single_thread_pool() {
             Some(pool) => pool.install(run)?,
             None => run()?,

@@ -25,6 +25,8 @@ pub struct KnownModel {
     pub checksums: &'static [(&'static str, &'static str)],
     /// A query prefix the model needs when its files do not say so.
     pub query_prefix: Option<&'static str>,
+    /// A document prefix the model needs when its files do not say so.
+    pub document_prefix: Option<&'static str>,
     /// One line for `model list`.
     pub description: &'static str,
 }
@@ -68,6 +70,7 @@ pub const KNOWN: &[KnownModel] = &[
             ),
         ],
         query_prefix: None,
+        document_prefix: None,
         description: "384-d, mean pooling, 256 tokens; the default (22.7 M parameters)",
     },
     KnownModel {
@@ -76,7 +79,26 @@ pub const KNOWN: &[KnownModel] = &[
         pip: None,
         checksums: &[],
         query_prefix: Some("Represent this sentence for searching relevant passages: "),
+        document_prefix: None,
         description: "384-d, CLS pooling, 512 tokens, a query prefix (hub only)",
+    },
+    KnownModel {
+        name: "gte-small",
+        hub_repo: "thenlper/gte-small",
+        pip: None,
+        checksums: &[],
+        query_prefix: None,
+        document_prefix: None,
+        description: "384-d, mean pooling, 512 tokens, no prefixes (hub only)",
+    },
+    KnownModel {
+        name: "e5-small-v2",
+        hub_repo: "intfloat/e5-small-v2",
+        pip: None,
+        checksums: &[],
+        query_prefix: Some("query: "),
+        document_prefix: Some("passage: "),
+        description: "384-d, mean pooling, 512 tokens, query and passage prefixes (hub only)",
     },
 ];
 

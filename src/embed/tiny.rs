@@ -271,6 +271,63 @@ mod tests {
     }
 
     #[test]
+    fn a_document_prefix_goes_before_documents_only() {
+        let dir = tempfile::tempdir().expect("dir");
+        write(dir.path(), TinyPooling::Mean, 7).expect("write");
+        let defaults = crate::embed::layout::Prefixes {
+            query: Some("query: "),
+            document: Some("passage: "),
+        };
+        let e5 =
+            Embedder::load_prefixed(dir.path(), "tiny-e5", defaults, &Device::Cpu, Engine::Auto)
+                .expect("load");
+        assert_eq!(e5.layout().document_prefix, "passage: ");
+        let plain = Embedder::load(dir.path(), "tiny", None, &Device::Cpu).expect("load");
+        let doc = e5.embed(&["attention"], 1, &mut |_| {}).expect("doc");
+        let by_hand = plain
+            .embed(&["passage: attention"], 1, &mut |_| {})
+            .expect("by hand");
+        assert!(
+            cosine(&doc[0], &by_hand[0]) > 0.9999,
+            "documents get the passage prefix"
+        );
+        let query = e5.embed_query("attention").expect("query");
+        let query_by_hand = plain
+            .embed(&["query: attention"], 1, &mut |_| {})
+            .expect("q");
+        assert!(
+            cosine(&query, &query_by_hand[0]) > 0.9999,
+            "queries get only the query prefix"
+        );
+        // The settings' prefixes win over the registry's.
+        let mut model = crate::embed::resolve(dir.path().to_str().expect("path"), dir.path());
+        model.document_prefix = Some("doc: ".into());
+        let loaded = model.load(&Device::Cpu).expect("load");
+        assert_eq!(loaded.layout().document_prefix, "doc: ");
+        // Vectors made with a prefix of one's own are kept apart.
+        let mut settings = crate::config::EmbedSettings {
+            model: "e5-small-v2".into(),
+            models_dir: Some(dir.path().to_path_buf()),
+            ..Default::default()
+        };
+        assert_eq!(crate::embed::configured(&settings).name, "e5-small-v2");
+        settings.document_prefix = Some("passage: ".into());
+        assert_eq!(
+            crate::embed::configured(&settings).name,
+            "e5-small-v2",
+            "the registry's own"
+        );
+        settings.document_prefix = Some("doc: ".into());
+        let own = crate::embed::configured(&settings);
+        assert!(
+            own.name.starts_with("e5-small-v2+doc-") && own.name.len() == 24,
+            "{}",
+            own.name
+        );
+        assert_eq!(own.dir, dir.path().join("e5-small-v2"));
+    }
+
+    #[test]
     fn a_corrupt_or_missing_model_file_is_a_clear_error() {
         let dir = tempfile::tempdir().expect("dir");
         write(dir.path(), TinyPooling::Mean, 7).expect("write");
