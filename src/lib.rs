@@ -21,3 +21,4 @@ pub mod search;
 pub mod starter;
 pub mod tui;
 pub mod width;
+pub mod workflow;

@@ -11,7 +11,47 @@ const IMPLEMENTATION_PROMPT: &str =
     "Which implementation (yours, the official one, another), and where it lives.\n";
 const RESULTS_PLACEHOLDER: &str = "| metric | paper | mine |\n|---|---|---|\n|  |  |  |\n";
 
+/// A pass note about to be edited: the paper, the pass, the note as it is
+/// and the text the editor opens with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoteDraft {
+    /// The paper's id.
+    pub paper_id: String,
+    /// The pass (the one asked for, else the current one, else the third).
+    pub pass: Pass,
+    /// The note as saved ("" when none).
+    pub current: String,
+    /// What the editor starts from: the note, or for an empty one the
+    /// pass's template (pass 3's with the implementations and ledger).
+    pub seed: String,
+    /// The editor's file name, `ID-passN`.
+    pub file_name: String,
+}
+
 impl Library {
+    /// The note to edit for `key`'s pass (the CLI's `read note` and the
+    /// app's `e` both start here).
+    pub fn note_draft(&self, key: &str, pass: Option<Pass>) -> Result<NoteDraft, ImplError> {
+        let record = self.find(key)?;
+        let (paper_id, passes) = self.passes(&record.paper.id)?;
+        let pass = pass
+            .or_else(|| crate::reading::current_pass(&passes))
+            .unwrap_or(Pass::Reproduce);
+        let current = passes[crate::reading::index(pass)].note.clone();
+        let seed = match (current.is_empty(), pass) {
+            (true, Pass::Reproduce) => self.reproduce_template(&paper_id)?,
+            (true, _) => template(pass, &record.paper.title),
+            (false, _) => current.clone(),
+        };
+        Ok(NoteDraft {
+            file_name: format!("{paper_id}-pass{}", pass.number()),
+            paper_id,
+            pass,
+            current,
+            seed,
+        })
+    }
+
     /// The note pass 3 of a paper starts from: the template, with the
     /// linked implementations and the reproduction ledger filled in.
     pub fn reproduce_template(&self, paper: &str) -> Result<String, ImplError> {

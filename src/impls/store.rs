@@ -39,6 +39,9 @@ pub enum ImplError {
     /// Something the user typed that cannot be used.
     #[error("{0}")]
     Invalid(String),
+    /// The reading state failed.
+    #[error(transparent)]
+    Reading(#[from] crate::reading::store::ReadError),
 }
 
 impl From<rusqlite::Error> for ImplError {

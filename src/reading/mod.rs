@@ -8,6 +8,7 @@
 
 pub mod editor;
 pub mod export;
+pub mod stats;
 pub mod store;
 mod templates;
 

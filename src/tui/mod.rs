@@ -179,21 +179,10 @@ fn edit_note(
     id: &str,
     pass: Option<crate::reading::Pass>,
 ) -> anyhow::Result<String> {
-    use crate::reading::{Pass, current_pass, index, template};
     let mut lib = crate::library::Library::open(&setup.home.database())?;
-    let record = lib.find(id)?;
-    let (paper_id, passes) = lib.passes(&record.paper.id)?;
-    let pass = pass
-        .or_else(|| current_pass(&passes))
-        .unwrap_or(Pass::Reproduce);
-    let current = passes[index(pass)].note.clone();
-    let seed = match (current.is_empty(), pass) {
-        (true, Pass::Reproduce) => lib.reproduce_template(&paper_id)?,
-        (true, _) => template(pass, &record.paper.title),
-        (false, _) => current,
-    };
-    let name = format!("{paper_id}-pass{}", pass.number());
-    match crate::reading::editor::edit(&seed, &name)? {
+    let draft = lib.note_draft(id, pass)?;
+    let (paper_id, pass) = (draft.paper_id, draft.pass);
+    match crate::reading::editor::edit(&draft.seed, &draft.file_name)? {
         Some(text) => {
             lib.save_note(&paper_id, pass, &text, chrono::Utc::now())?;
             Ok(format!("Saved the {pass} note of {paper_id}"))

@@ -205,7 +205,7 @@ fn inbox_job(
     updates: &Sender<Update>,
 ) -> anyhow::Result<()> {
     let mut lib = Library::open(&setup.home.database())?;
-    let model = crate::embed::resolve(&setup.config.embed.model, &setup.config.embed.models_dir());
+    let model = crate::embed::configured(&setup.config.embed);
     let request = crate::feed::Request {
         tag: None,
         window,
@@ -472,17 +472,11 @@ fn model_of<'m>(
 
 /// The configured model on the configured device; `None` when not installed.
 fn load_model(setup: &Setup) -> anyhow::Result<Option<Embedder>> {
-    let r = crate::embed::resolve(&setup.config.embed.model, &setup.config.embed.models_dir());
+    let r = crate::embed::configured(&setup.config.embed);
     if !r.installed() {
         return Ok(None);
     }
-    let choice: crate::embed::device::DeviceChoice = setup
-        .device
-        .clone()
-        .unwrap_or_else(|| setup.config.embed.device.clone())
-        .parse()
-        .map_err(|e: String| anyhow::anyhow!(e))?;
-    let device = crate::embed::device::open(choice).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let device = crate::embed::device::configured(setup.device.as_deref(), &setup.config.embed)?;
     Ok(Some(r.load(&device)?))
 }
 

@@ -6,8 +6,7 @@ use crate::cli::UsageError;
 use crate::cli::args::{EmbedArgs, ModelCommand};
 use crate::cli::output::{Bar, Style};
 use crate::config::Config;
-use crate::embed::{self, DeviceChoice, EmbedError, Embedder, ModelRef, registry};
-use crate::ingest;
+use crate::embed::{self, EmbedError, Embedder, ModelRef, registry};
 use std::io::Write;
 
 /// Meta key: the user has been told how to turn on semantic search.
@@ -15,21 +14,19 @@ const HINT_SHOWN: &str = "hint.semantic-search";
 
 /// The device the user asked for (flag, then config/environment).
 pub fn device(ctx: &Context, config: &Config) -> anyhow::Result<candle_core::Device> {
-    let text = ctx
-        .options
-        .device
-        .clone()
-        .unwrap_or_else(|| config.embed.device.clone());
-    let choice: DeviceChoice = text.parse().map_err(UsageError)?;
-    embed::device::open(choice).map_err(|e| anyhow::anyhow!("{e}"))
+    embed::device::configured(ctx.options.device.as_deref(), &config.embed).map_err(|e| match e {
+        // A name that is not a device is a usage error (exit 2).
+        embed::device::DeviceError::Unknown(m) => anyhow::Error::new(UsageError(m)),
+        e => anyhow::Error::new(e),
+    })
 }
 
 /// The configured (or named) model.
 pub fn model_ref(config: &Config, spec: Option<&str>) -> ModelRef {
-    embed::resolve(
-        spec.unwrap_or(&config.embed.model),
-        &config.embed.models_dir(),
-    )
+    match spec {
+        Some(spec) => embed::resolve(spec, &config.embed.models_dir()),
+        None => embed::configured(&config.embed),
+    }
 }
 
 /// Loads a model and says where it runs.
@@ -42,58 +39,67 @@ pub fn load(ctx: &Context, config: &Config, model: &ModelRef) -> anyhow::Result<
 /// After new papers arrive: embed what needs it when a model is installed,
 /// else say once how to enable semantic search.
 pub fn after_ingest(ctx: &Context, s: &mut Session) -> anyhow::Result<()> {
-    if ctx.options.no_embed || !s.config.embed.auto {
-        return Ok(());
-    }
-    let model = model_ref(&s.config, None);
-    if !model.installed() {
-        if s.lib.meta(HINT_SHOWN)?.is_none() {
-            eprintln!(
-                "Semantic search is off: no embedding model. Run `litradar model fetch` once to enable it (word search works without it)."
-            );
-            s.lib.set_meta(HINT_SHOWN, "1")?;
-        }
-        return Ok(());
-    }
-    embed_library(ctx, s, &model)
+    let wanted = crate::workflow::embeds_after_ingest(&s.config.embed, ctx.options.no_embed);
+    embed_new(ctx, s, wanted, None)
 }
 
-fn embed_library(ctx: &Context, s: &mut Session, model: &ModelRef) -> anyhow::Result<()> {
-    let papers = !s.lib.pending_embeddings(&model.name)?.is_empty();
-    let passages = !s.lib.pending_passages(&model.name)?.is_empty();
-    if !papers && !passages {
-        return Ok(());
-    }
-    let embedder = load(ctx, &s.config, model)?;
-    if passages {
-        let bar = Bar::new("passages");
-        let result =
-            crate::fulltext::job::embed_passages(&mut s.lib, &embedder, s.config.embed.batch, &bar);
-        bar.finish();
-        let report = result?;
-        eprintln!(
-            "Embedded {} passages of papers' own text in {:.1} s ({:.1} passages/s)",
-            report.embedded,
-            report.seconds,
-            report.rate()
-        );
-    }
-    if !papers {
-        return Ok(());
-    }
-    let bar = Bar::new("embedding");
-    let result = ingest::embed_pending(&mut s.lib, &embedder, s.config.embed.batch, &bar);
-    bar.finish();
-    let report = result?;
-    if report.embedded > 0 {
-        eprintln!(
-            "Embedded {} papers with {} on {} in {:.1} s ({:.1} texts/s)",
-            report.embedded,
-            model.name,
-            embed::device::describe(embedder.device()),
-            report.seconds,
-            report.rate()
-        );
+/// Embeds what is pending (for `model`, else the configured one) and says so.
+fn embed_new(
+    ctx: &Context,
+    s: &mut Session,
+    wanted: bool,
+    model: Option<&ModelRef>,
+) -> anyhow::Result<()> {
+    let (papers, passages) = (Bar::new("embedding"), Bar::new("passages"));
+    let result = crate::workflow::embed_new(
+        &mut s.lib,
+        &s.config.embed,
+        wanted,
+        ctx.options.device.as_deref(),
+        model,
+        &papers,
+        &passages,
+    );
+    papers.finish();
+    passages.finish();
+    let done = match result {
+        Ok(done) => done,
+        // A name that is not a device is a usage error (exit 2).
+        Err(crate::workflow::WorkflowError::Device(embed::device::DeviceError::Unknown(m))) => {
+            anyhow::bail!(UsageError(m))
+        }
+        Err(e) => return Err(e.into()),
+    };
+    match done {
+        Err(crate::workflow::Skipped::NoModel) => {
+            if s.lib.meta(HINT_SHOWN)?.is_none() {
+                eprintln!(
+                    "Semantic search is off: no embedding model. Run `litradar model fetch` once to enable it (word search works without it)."
+                );
+                s.lib.set_meta(HINT_SHOWN, "1")?;
+            }
+        }
+        Err(_) => {}
+        Ok(v) => {
+            if let Some(r) = v.passages {
+                eprintln!(
+                    "Embedded {} passages of papers' own text in {:.1} s ({:.1} passages/s)",
+                    r.embedded,
+                    r.seconds,
+                    r.rate()
+                );
+            }
+            if let Some(r) = v.papers.filter(|r| r.embedded > 0) {
+                eprintln!(
+                    "Embedded {} papers with {} on {} in {:.1} s ({:.1} texts/s)",
+                    r.embedded,
+                    v.model,
+                    v.device,
+                    r.seconds,
+                    r.rate()
+                );
+            }
+        }
     }
     Ok(())
 }
@@ -113,7 +119,7 @@ pub fn embed(ctx: &Context, args: EmbedArgs) -> anyhow::Result<()> {
         }
         let before = s.lib.pending_embeddings(&model.name)?.len()
             + s.lib.pending_passages(&model.name)?.len();
-        embed_library(ctx, &mut s, &model)?;
+        embed_new(ctx, &mut s, true, Some(&model))?;
         if before == 0 {
             eprintln!(
                 "Every paper (and passage of full text) already has a current {} vector.",
@@ -271,6 +277,7 @@ fn info(
             "normalize": layout.normalize,
             "max_tokens": layout.max_tokens,
             "query_prefix": layout.query_prefix,
+            "document_prefix": layout.document_prefix,
             "device": device,
             "verified": bad.as_ref().map(|b| b.is_empty()),
             "mismatched": bad,
@@ -296,6 +303,12 @@ fn info(
             format!("{:?}", layout.query_prefix)
         };
         writeln!(out, "Query text: prefix {prefix}")?;
+        let prefix = if layout.document_prefix.is_empty() {
+            "none".to_string()
+        } else {
+            format!("{:?}", layout.document_prefix)
+        };
+        writeln!(out, "Documents:  prefix {prefix}")?;
         writeln!(out, "Device:     {device}")?;
         if let Some(bad) = &bad {
             if bad.is_empty() {

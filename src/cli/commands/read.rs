@@ -7,7 +7,7 @@ use crate::home::Home;
 use crate::reading::store::ReadError;
 use crate::reading::{
     Budget, LeftRunning, Pass, Passes, Session, Status, current_pass, daily_log, editor,
-    human_duration, index, order_queue, template,
+    human_duration, index, order_queue,
 };
 use anyhow::Context;
 use chrono::{DateTime, Local, Utc};
@@ -482,12 +482,8 @@ fn note(
     print: bool,
     history: bool,
 ) -> anyhow::Result<()> {
-    let record = s.lib.find(id)?;
-    let (paper_id, passes) = s.lib.passes(&record.paper.id)?;
-    let pass = pass
-        .or_else(|| current_pass(&passes))
-        .unwrap_or(Pass::Reproduce);
-    let current = passes[index(pass)].note.clone();
+    let draft = s.lib.note_draft(id, pass)?;
+    let (paper_id, pass, current) = (draft.paper_id.clone(), draft.pass, draft.current.clone());
     if print {
         let mut out = std::io::stdout().lock();
         out.write_all(current.as_bytes())?;
@@ -515,16 +511,7 @@ fn note(
             .context("cannot read the note from standard input")?;
         text
     } else {
-        let seed = if current.is_empty() && pass == Pass::Reproduce {
-            // Pass 3 starts from the paper's implementations and ledger.
-            s.lib.reproduce_template(&paper_id)?
-        } else if current.is_empty() {
-            template(pass, &record.paper.title)
-        } else {
-            current.clone()
-        };
-        let name = format!("{paper_id}-pass{}", pass.number());
-        match editor::edit(&seed, &name)? {
+        match editor::edit(&draft.seed, &draft.file_name)? {
             Some(text) => text,
             None => {
                 eprintln!("No changes; nothing saved.");
@@ -653,55 +640,22 @@ fn stats(s: &Opened, json: bool) -> anyhow::Result<()> {
     let states = s.lib.reading_states()?;
     let budgets = s.config.reading.budgets();
     let papers = s.lib.paper_count()?;
-    let mut per_pass = Vec::new();
-    for p in Pass::ALL {
-        let count = |st: Status| {
-            states
-                .iter()
-                .filter(|(_, ps)| ps[index(p)].status == st)
-                .count()
-        };
-        let timed: Vec<i64> = states
-            .iter()
-            .map(|(_, ps)| ps[index(p)].seconds)
-            .filter(|secs| *secs > 0)
-            .collect();
-        let total: i64 = timed.iter().sum();
-        let average = if timed.is_empty() {
-            0
-        } else {
-            total / timed.len() as i64
-        };
-        let over = timed
-            .iter()
-            .filter(|secs| budgets[index(p)].over(**secs).is_some())
-            .count();
-        per_pass.push((
-            p,
-            count(Status::Done),
-            count(Status::InProgress),
-            count(Status::Skipped),
-            timed.len(),
-            total,
-            average,
-            over,
-        ));
-    }
+    let per_pass = crate::reading::stats::totals(&states, &budgets);
     if json {
         let value = serde_json::json!({
             "papers": papers,
             "papers_with_reading": states.len(),
-            "passes": per_pass.iter().map(|(p, done, in_progress, skipped, timed, total, average, over)| serde_json::json!({
-                "pass": p.number(),
-                "name": p.name(),
-                "done": done,
-                "in_progress": in_progress,
-                "skipped": skipped,
-                "papers_timed": timed,
-                "minutes": total / 60,
-                "average_minutes": average / 60,
-                "budget": [budgets[index(*p)].min, budgets[index(*p)].max],
-                "over_budget": over,
+            "passes": per_pass.iter().map(|t| serde_json::json!({
+                "pass": t.pass.number(),
+                "name": t.pass.name(),
+                "done": t.done,
+                "in_progress": t.in_progress,
+                "skipped": t.skipped,
+                "papers_timed": t.papers_timed,
+                "minutes": t.seconds / 60,
+                "average_minutes": t.average_seconds / 60,
+                "budget": [budgets[index(t.pass)].min, budgets[index(t.pass)].max],
+                "over_budget": t.over_budget,
             })).collect::<Vec<_>>(),
         });
         return print_json(&value);
@@ -713,14 +667,20 @@ fn stats(s: &Opened, json: bool) -> anyhow::Result<()> {
         papers,
         states.len()
     )?;
-    for (p, done, in_progress, skipped, timed, total, average, over) in &per_pass {
+    for t in &per_pass {
         writeln!(
             out,
-            "{p} {:<16} done {done:>3}, in progress {in_progress:>3}, skipped {skipped:>3}; {} in all, {} per paper (budget {}), {over} of {timed} over budget",
-            p.name(),
-            human_duration(*total),
-            human_duration(*average),
-            budgets[index(*p)]
+            "{} {:<16} done {:>3}, in progress {:>3}, skipped {:>3}; {} in all, {} per paper (budget {}), {} of {} over budget",
+            t.pass,
+            t.pass.name(),
+            t.done,
+            t.in_progress,
+            t.skipped,
+            human_duration(t.seconds),
+            human_duration(t.average_seconds),
+            budgets[index(t.pass)],
+            t.over_budget,
+            t.papers_timed
         )?;
     }
     Ok(())

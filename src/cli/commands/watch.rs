@@ -110,11 +110,7 @@ fn sync(
     let mut client = ArxivClient::new(s.config.client())?;
     let mut reports = Vec::new();
     for watch in &watches {
-        let cap = max.unwrap_or(if watch.sync_point.is_none() {
-            s.config.watch.first_sync_max
-        } else {
-            s.config.watch.sync_max
-        });
+        let cap = max.unwrap_or_else(|| s.config.watch.cap(watch));
         let bar = Bar::new(&watch.name);
         let result = ingest::sync_watch(
             &mut s.lib,

@@ -14,7 +14,7 @@ fn info(updates: &Sender<Update>, text: String) {
 
 /// The review's settings from the configuration.
 pub fn review_settings(setup: &Setup) -> ReviewSettings {
-    let model = crate::embed::resolve(&setup.config.embed.model, &setup.config.embed.models_dir());
+    let model = crate::embed::configured(&setup.config.embed);
     ReviewSettings {
         model: Some(model.name),
         stale_after: setup.config.radar.stale_after,

@@ -2,7 +2,7 @@
 //! sync, and running an implementation. They report progress and output
 //! over the channel and stop when the user cancels.
 
-use super::{Setup, load_model, one_line, send};
+use super::{Setup, send};
 use crate::arxiv::{ArxivClient, SearchQuery, SortBy};
 use crate::impls::runner::{self, Stream};
 use crate::ingest::{self, IngestError, Progress};
@@ -124,11 +124,7 @@ pub fn sync_job(setup: &Setup, cancel: &AtomicBool, updates: &Sender<Update>) {
         let progress = JobProgress::new(&label, cancel, updates);
         let mut added = 0;
         for w in &watches {
-            let cap = if w.sync_point.is_none() {
-                setup.config.watch.first_sync_max
-            } else {
-                setup.config.watch.sync_max
-            };
+            let cap = setup.config.watch.cap(w);
             let report = ingest::sync_watch(
                 &mut lib,
                 &mut client,
@@ -221,19 +217,29 @@ fn embed_new(
     lib: &mut Library,
     progress: &JobProgress<'_>,
 ) -> Result<String, String> {
-    if !setup.config.embed.auto {
-        return Ok(String::new());
-    }
-    let Some(model) = load_model(setup).map_err(|e| one_line(&e))? else {
-        return Ok(String::new());
-    };
     progress.done.set(0);
-    let report = ingest::embed_pending(lib, &model, setup.config.embed.batch, progress)
-        .map_err(ingest_error)?;
-    Ok(if report.embedded > 0 {
-        format!("; {} embedded", report.embedded)
-    } else {
-        String::new()
+    let wanted = crate::workflow::embeds_after_ingest(&setup.config.embed, false);
+    let done = crate::workflow::embed_new(
+        lib,
+        &setup.config.embed,
+        wanted,
+        setup.device.as_deref(),
+        None,
+        progress,
+        progress,
+    )
+    .map_err(|e| crate::paper::fold_whitespace(&e.to_string()))?;
+    Ok(match done {
+        Ok(v) => {
+            let papers = v.papers.map_or(0, |r| r.embedded);
+            let passages = v.passages.map_or(0, |r| r.embedded);
+            match (papers, passages) {
+                (0, 0) => String::new(),
+                (n, 0) => format!("; {n} embedded"),
+                (n, p) => format!("; {n} embedded, {p} passages"),
+            }
+        }
+        Err(_) => String::new(),
     })
 }
 
