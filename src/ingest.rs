@@ -12,24 +12,16 @@ use std::path::{Path, PathBuf};
 /// How many ids go into one `id_list` request.
 const IDS_PER_REQUEST: usize = 100;
 
-/// Receives progress of a long job; every method has a do-nothing default.
-pub trait Progress {
-    /// The amount of work is known (or better known).
-    fn total(&self, _total: u64) {}
-    /// `n` more units are done.
-    fn advance(&self, _n: u64) {}
-    /// A short status line.
-    fn message(&self, _text: &str) {}
-    /// True when the user asked to stop; jobs check it between pages, so
-    /// every page stored is stored whole.
-    fn cancelled(&self) -> bool {
-        false
+pub use crate::progress::{Progress, Silent};
+
+impl From<crate::embed::pending::VectorError> for IngestError {
+    fn from(e: crate::embed::pending::VectorError) -> Self {
+        match e {
+            crate::embed::pending::VectorError::Library(e) => IngestError::Library(e),
+            crate::embed::pending::VectorError::Embed(e) => IngestError::Embed(e),
+        }
     }
 }
-
-/// Progress that goes nowhere.
-pub struct Silent;
-impl Progress for Silent {}
 
 /// Why an ingest job stopped.
 #[derive(Debug, thiserror::Error)]
@@ -411,48 +403,4 @@ pub fn import_file(
     })
 }
 
-/// The result of embedding pending papers.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct EmbedReport {
-    /// Papers embedded.
-    pub embedded: usize,
-    /// Seconds spent.
-    pub seconds: f64,
-}
-
-impl EmbedReport {
-    /// Texts per second.
-    pub fn rate(&self) -> f64 {
-        if self.seconds > 0.0 {
-            self.embedded as f64 / self.seconds
-        } else {
-            0.0
-        }
-    }
-}
-
-/// Papers stored per transaction while embedding: an interrupted run keeps
-/// every finished chunk, and the next run only does what is left.
-const EMBED_CHUNK: usize = 128;
-
-/// Embeds every paper whose vector for this model is missing or stale.
-pub fn embed_pending(
-    lib: &mut Library,
-    model: &crate::embed::Embedder,
-    batch: usize,
-    progress: &dyn Progress,
-) -> Result<EmbedReport, IngestError> {
-    let started = std::time::Instant::now();
-    let pending = lib.pending_embeddings(model.name())?;
-    progress.total(pending.len() as u64);
-    for chunk in pending.chunks(EMBED_CHUNK) {
-        let texts: Vec<&str> = chunk.iter().map(|p| p.text.as_str()).collect();
-        let vectors = model.embed(&texts, batch, &mut |n| progress.advance(n as u64))?;
-        let items: Vec<_> = chunk.iter().zip(vectors).collect();
-        lib.store_embeddings(model.name(), &items)?;
-    }
-    Ok(EmbedReport {
-        embedded: pending.len(),
-        seconds: started.elapsed().as_secs_f64(),
-    })
-}
+pub use crate::embed::pending::{EmbedReport, embed_pending};

@@ -15,6 +15,7 @@ pub mod impls;
 pub mod ingest;
 pub mod library;
 pub mod paper;
+pub mod progress;
 pub mod radar;
 pub mod reading;
 pub mod search;

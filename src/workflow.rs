@@ -5,9 +5,11 @@
 
 use crate::config::EmbedSettings;
 use crate::embed::device::DeviceError;
+use crate::embed::pending::{EmbedReport, VectorError};
 use crate::embed::{EmbedError, ModelRef};
-use crate::ingest::{EmbedReport, IngestError, Progress};
+use crate::ingest::IngestError;
 use crate::library::{Library, LibraryError};
+use crate::progress::Progress;
 
 /// Why nothing was embedded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,9 +47,12 @@ pub enum WorkflowError {
     /// The model did not load.
     #[error(transparent)]
     Embed(#[from] EmbedError),
-    /// Embedding failed.
+    /// Embedding passages failed.
     #[error(transparent)]
     Ingest(#[from] IngestError),
+    /// Embedding papers failed.
+    #[error(transparent)]
+    Vectors(#[from] VectorError),
 }
 
 /// Whether papers are embedded right after they arrive: `[embed] auto`,
@@ -98,7 +103,7 @@ pub fn embed_new(
         )?);
     }
     if papers {
-        out.papers = Some(crate::ingest::embed_pending(
+        out.papers = Some(crate::embed::pending::embed_pending(
             lib,
             &embedder,
             settings.batch,

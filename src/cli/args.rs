@@ -122,7 +122,7 @@ pub struct SearchArgs {
     #[arg(long, value_name = "YEAR")]
     pub to_year: Option<u64>,
     /// Only papers in this reading state: new, in-progress, skimmed, derived, reproduced, finished.
-    #[arg(long, value_name = "STATE", value_parser = clap::builder::PossibleValuesParser::new(crate::search::documents::READING_STATES))]
+    #[arg(long, value_name = "STATE", value_parser = clap::builder::PossibleValuesParser::new(crate::reading::READING_STATES))]
     pub reading: Option<String>,
     /// Print JSON.
     #[arg(long)]
@@ -242,10 +242,10 @@ pub struct FetchArgs {
     #[arg(long, value_enum, default_value_t = Sort::Relevance)]
     pub sort: Sort,
     /// Only papers first submitted on or after this day (YYYY-MM-DD).
-    #[arg(long, value_parser = parse_date, value_name = "DATE")]
+    #[arg(long, value_parser = super::values::parse_date, value_name = "DATE")]
     pub from: Option<NaiveDate>,
     /// Only papers first submitted on or before this day (YYYY-MM-DD).
-    #[arg(long, value_parser = parse_date, value_name = "DATE")]
+    #[arg(long, value_parser = super::values::parse_date, value_name = "DATE")]
     pub to: Option<NaiveDate>,
     /// Print the report as JSON.
     #[arg(long)]
@@ -401,7 +401,7 @@ pub struct FilterArgs {
     #[arg(long, value_name = "CATEGORY")]
     pub category: Option<String>,
     /// Only papers first published on or after this day (YYYY-MM-DD).
-    #[arg(long, value_parser = parse_date, value_name = "DATE")]
+    #[arg(long, value_parser = super::values::parse_date, value_name = "DATE")]
     pub since: Option<NaiveDate>,
 }
 
@@ -450,14 +450,6 @@ impl FilterArgs {
     }
 }
 
-/// Parses `YYYY-MM-DD` (or `YYYYMMDD`).
-pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
-    let t = text.trim();
-    NaiveDate::parse_from_str(t, "%Y-%m-%d")
-        .or_else(|_| NaiveDate::parse_from_str(t, "%Y%m%d"))
-        .map_err(|_| format!("'{text}' is not a date; use YYYY-MM-DD"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -466,16 +458,5 @@ mod tests {
     #[test]
     fn the_command_line_is_consistent() {
         Cli::command().debug_assert();
-    }
-
-    #[test]
-    fn dates_in_two_spellings() {
-        assert_eq!(
-            parse_date("2023-01-31"),
-            Ok(NaiveDate::from_ymd_opt(2023, 1, 31).expect("date"))
-        );
-        assert_eq!(parse_date("20230131"), parse_date("2023-01-31"));
-        assert!(parse_date("2023-02-30").is_err());
-        assert!(parse_date("yesterday").is_err());
     }
 }

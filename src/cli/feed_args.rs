@@ -1,6 +1,6 @@
 //! The `feed` command line.
 
-use crate::cli::args::parse_date;
+use crate::cli::values::parse_date;
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 

@@ -10,6 +10,7 @@ pub mod impl_args;
 pub mod output;
 pub mod radar_args;
 pub mod read_args;
+pub mod values;
 
 use args::{Cli, Command};
 use clap::Parser;
@@ -88,8 +89,12 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-/// 2 for mistakes in the input, 130 for Ctrl-C, 1 for everything else.
+/// The one place exit codes are decided: 2 for mistakes in the input
+/// (what the user typed names nothing, or cannot be used), 130 for Ctrl-C,
+/// 1 for everything else (the store, the network, a file that failed).
 fn exit_code(e: &anyhow::Error) -> u8 {
+    use crate::impls::store::ImplError;
+    use crate::radar::store::RadarError;
     if e.chain().any(|cause| cause.is::<Interrupted>()) {
         return 130;
     }
@@ -100,6 +105,35 @@ fn exit_code(e: &anyhow::Error) -> u8 {
             || matches!(
                 cause.downcast_ref::<crate::search::IndexError>(),
                 Some(crate::search::IndexError::Query { .. })
+            )
+            || matches!(
+                cause.downcast_ref::<RadarError>(),
+                Some(
+                    RadarError::NeedsRationale(_)
+                        | RadarError::Invalid(_)
+                        | RadarError::NoBlip(_)
+                        | RadarError::NoEdition(_)
+                )
+            )
+            || matches!(
+                cause.downcast_ref::<ImplError>(),
+                Some(
+                    ImplError::NoImpl(_)
+                        | ImplError::NoClaim(_)
+                        | ImplError::NoneLinked(_)
+                        | ImplError::Ambiguous { .. }
+                        | ImplError::Invalid(_)
+                )
+            )
+            || matches!(
+                cause.downcast_ref::<crate::embed::device::DeviceError>(),
+                Some(crate::embed::device::DeviceError::Unknown(_))
+            )
+            || matches!(
+                cause.downcast_ref::<crate::workflow::WorkflowError>(),
+                Some(crate::workflow::WorkflowError::Device(
+                    crate::embed::device::DeviceError::Unknown(_)
+                ))
             )
     });
     if usage { 2 } else { 1 }

@@ -2,7 +2,7 @@
 //! so the paper forms are parsed by a second parser ([`PaperCli`]) from
 //! what clap hands over as an external subcommand.
 
-use super::args::parse_date;
+use super::values::parse_date;
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 

@@ -239,7 +239,7 @@ impl CpuBert {
                                 .map(|i| (i, step(starts[i])))
                                 .collect()
                         };
-                        match super::model::single_thread_pool() {
+                        match super::pools::single_thread_pool() {
                             Some(pool) => pool.install(run),
                             None => run(),
                         }

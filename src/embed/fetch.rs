@@ -6,7 +6,7 @@
 
 use super::registry::{KnownModel, OPTIONAL_FILES, REQUIRED_FILES};
 use super::{EmbedError, file_sha256};
-use crate::ingest::Progress;
+use crate::progress::Progress;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

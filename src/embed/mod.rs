@@ -8,6 +8,8 @@ pub mod fetch;
 mod kernels;
 pub mod layout;
 pub mod model;
+pub mod pending;
+mod pools;
 pub mod registry;
 pub mod store;
 pub mod tiny;

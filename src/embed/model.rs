@@ -11,12 +11,7 @@ use candle_transformers::models::bert::{BertModel, Config};
 use std::path::Path;
 use tokenizers::{Encoding, Tokenizer, TruncationParams};
 
-/// A one-thread pool for latency-bound work (built once).
-pub(super) fn single_thread_pool() -> Option<&'static rayon::ThreadPool> {
-    static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
-    POOL.get_or_init(|| rayon::ThreadPoolBuilder::new().num_threads(1).build().ok())
-        .as_ref()
-}
+use super::pools::single_thread_pool;
 
 /// Reads config.json, filling in the settings that only matter for
 /// training (dropout, initialisation) when a model leaves them out.

@@ -1,7 +1,7 @@
 //! The full-text jobs both front ends run: fetch papers' text (each paper
 //! stored in its own transaction, so an interrupted job keeps every paper
 //! finished), embed their passages, make sure a PDF is on disk. Progress
-//! and cancellation go through [`crate::ingest::Progress`].
+//! and cancellation go through [`crate::progress::Progress`].
 
 use super::acquire::{AcquireError, Fetcher, Report};
 use super::archive::Limits;
@@ -11,8 +11,9 @@ use super::files::FileStore;
 use crate::arxiv::Pacer;
 use crate::config::Config;
 use crate::home::Home;
-use crate::ingest::{IngestError, Progress};
+use crate::ingest::IngestError;
 use crate::library::{Library, LibraryError};
+use crate::progress::Progress;
 
 /// What happened to one paper.
 #[derive(Debug, Clone, PartialEq, Eq)]

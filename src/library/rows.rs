@@ -154,7 +154,7 @@ impl Library {
         for row in rows {
             let row = row?;
             if let Some(state) = &filter.reading {
-                if !crate::search::documents::reading_states(row.passes)
+                if !crate::reading::reading_states(row.passes)
                     .iter()
                     .any(|s| s == state)
                 {

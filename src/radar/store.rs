@@ -45,6 +45,9 @@ pub enum RadarError {
     /// A name that is not on the radar.
     #[error("{0}")]
     Invalid(String),
+    /// The reading log failed (a store error, not the user's).
+    #[error(transparent)]
+    Reading(#[from] crate::reading::store::ReadError),
 }
 
 impl From<rusqlite::Error> for RadarError {
@@ -86,7 +89,7 @@ pub struct Evidence {
     pub paper_id: String,
     /// Title.
     pub title: String,
-    /// Reading-state words (see `search::documents::reading_states`).
+    /// Reading-state words (see `reading::reading_states`).
     pub reading: Vec<String>,
 }
 
@@ -249,7 +252,7 @@ impl Library {
                 .map_err(|e| RadarError::Invalid(e.to_string()))?;
             let statuses = [passes[0].status, passes[1].status, passes[2].status];
             out.push(Evidence {
-                reading: crate::search::documents::reading_states(statuses),
+                reading: crate::reading::reading_states(statuses),
                 paper_id,
                 title,
             });
@@ -421,9 +424,7 @@ impl Library {
     ) -> Result<super::budget::Budget> {
         let (shape, edition) = self.radar_edition(None)?;
         let mut minutes: HashMap<String, f64> = HashMap::new();
-        let sessions = self
-            .sessions(since)
-            .map_err(|e| RadarError::Invalid(e.to_string()))?;
+        let sessions = self.sessions(since)?;
         for s in sessions {
             if since.is_none_or(|d| s.started.date_naive() >= d) {
                 *minutes.entry(s.paper_id.clone()).or_default() +=

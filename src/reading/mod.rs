@@ -8,8 +8,11 @@
 
 pub mod editor;
 pub mod export;
+pub mod states;
 pub mod stats;
 pub mod store;
+
+pub use states::{READING_STATES, reading_states};
 mod templates;
 
 pub use templates::template;

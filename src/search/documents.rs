@@ -4,7 +4,7 @@
 
 use crate::library::{Library, LibraryError};
 use crate::paper::parse_timestamp;
-use crate::reading::{Pass, Status};
+use crate::reading::{Pass, Status, reading_states};
 use chrono::Datelike;
 use std::collections::{HashMap, HashSet};
 
@@ -66,38 +66,6 @@ pub fn passage_docs(doc: &crate::fulltext::Document) -> Vec<PassageDoc> {
         text: c.text.clone(),
     }));
     out
-}
-
-/// The reading-state words a paper is filed under: `new` (nothing started),
-/// `in-progress`, `skimmed` (pass 1 done), `derived` (pass 2 done),
-/// `reproduced` (pass 3 done), `finished` (every pass done or skipped).
-pub const READING_STATES: &[&str] = &[
-    "new",
-    "in-progress",
-    "skimmed",
-    "derived",
-    "reproduced",
-    "finished",
-];
-
-/// The reading-state words for three pass statuses.
-pub fn reading_states(statuses: [Status; 3]) -> Vec<String> {
-    let mut out = Vec::new();
-    if statuses.iter().all(|s| *s == Status::NotStarted) {
-        out.push("new");
-    }
-    if statuses.contains(&Status::InProgress) {
-        out.push("in-progress");
-    }
-    for (pass, word) in Pass::ALL.iter().zip(["skimmed", "derived", "reproduced"]) {
-        if statuses[crate::reading::index(*pass)] == Status::Done {
-            out.push(word);
-        }
-    }
-    if statuses.iter().all(|s| s.is_closed()) {
-        out.push("finished");
-    }
-    out.into_iter().map(str::to_string).collect()
 }
 
 /// Documents for the given papers (all when `ids` is `None`); ids that are
@@ -200,22 +168,4 @@ pub fn load(lib: &Library, ids: Option<&HashSet<String>>) -> Result<Vec<IndexDoc
         });
     }
     Ok(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use Status::*;
-
-    #[test]
-    fn reading_words() {
-        let words = |s: [Status; 3]| reading_states(s).join(" ");
-        assert_eq!(words([NotStarted, NotStarted, NotStarted]), "new");
-        assert_eq!(words([InProgress, NotStarted, NotStarted]), "in-progress");
-        assert_eq!(words([Done, InProgress, NotStarted]), "in-progress skimmed");
-        assert_eq!(words([Done, Skipped, Done]), "skimmed reproduced finished");
-        for w in reading_states([Done, Done, Done]) {
-            assert!(READING_STATES.contains(&w.as_str()));
-        }
-    }
 }

@@ -7,9 +7,9 @@
 use super::fusion::Fusion;
 use super::{Filters, Mode, Searcher, Semantic, TextIndex};
 use crate::embed::Embedder;
-use crate::ingest::Progress;
 use crate::library::{Incoming, Library, Merge};
 use crate::paper::Paper;
+use crate::progress::Progress;
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::path::Path;
@@ -208,13 +208,14 @@ fn prepare<'m>(
     let semantic = match model {
         Some(m) => {
             progress.message("embedding the corpus");
-            crate::ingest::embed_pending(&mut lib, m, batch, progress).map_err(|e| match e {
-                crate::ingest::IngestError::Embed(e) => super::SearchError::Embed(e),
-                crate::ingest::IngestError::Library(e) => super::SearchError::Library(e),
-                other => super::SearchError::Embed(crate::embed::EmbedError::Inference(
-                    other.to_string(),
-                )),
-            })?;
+            crate::embed::pending::embed_pending(&mut lib, m, batch, progress).map_err(
+                |e| match e {
+                    crate::embed::pending::VectorError::Embed(e) => super::SearchError::Embed(e),
+                    crate::embed::pending::VectorError::Library(e) => {
+                        super::SearchError::Library(e)
+                    }
+                },
+            )?;
             Some(Semantic::load(&lib, m)?)
         }
         None => None,

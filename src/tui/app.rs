@@ -794,10 +794,10 @@ pub fn parse_filter(text: &str, order: RowOrder) -> Result<RowFilter, String> {
             "cat" | "category" => f.category = value,
             "pass" | "reading" => {
                 if let Some(v) = &value {
-                    if !crate::search::documents::READING_STATES.contains(&v.as_str()) {
+                    if !crate::reading::READING_STATES.contains(&v.as_str()) {
                         return Err(format!(
                             "pass:{v}: use one of {}",
-                            crate::search::documents::READING_STATES.join(", ")
+                            crate::reading::READING_STATES.join(", ")
                         ));
                     }
                 }

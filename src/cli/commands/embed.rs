@@ -14,11 +14,11 @@ const HINT_SHOWN: &str = "hint.semantic-search";
 
 /// The device the user asked for (flag, then config/environment).
 pub fn device(ctx: &Context, config: &Config) -> anyhow::Result<candle_core::Device> {
-    embed::device::configured(ctx.options.device.as_deref(), &config.embed).map_err(|e| match e {
-        // A name that is not a device is a usage error (exit 2).
-        embed::device::DeviceError::Unknown(m) => anyhow::Error::new(UsageError(m)),
-        e => anyhow::Error::new(e),
-    })
+    // A name that is not a device exits with 2 (cli::exit_code).
+    Ok(embed::device::configured(
+        ctx.options.device.as_deref(),
+        &config.embed,
+    )?)
 }
 
 /// The configured (or named) model.
@@ -62,14 +62,7 @@ fn embed_new(
     );
     papers.finish();
     passages.finish();
-    let done = match result {
-        Ok(done) => done,
-        // A name that is not a device is a usage error (exit 2).
-        Err(crate::workflow::WorkflowError::Device(embed::device::DeviceError::Unknown(m))) => {
-            anyhow::bail!(UsageError(m))
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let done = result?;
     match done {
         Err(crate::workflow::Skipped::NoModel) => {
             if s.lib.meta(HINT_SHOWN)?.is_none() {

@@ -9,7 +9,7 @@ use crate::home::Home;
 use crate::impls::ledger::{self, Row, Verdict};
 use crate::impls::resolve::{resolve, source_root};
 use crate::impls::runner::{self, Stream};
-use crate::impls::store::{ImplError, NewClaim, NewImpl};
+use crate::impls::store::{NewClaim, NewImpl};
 use crate::impls::{Compare, Implementation, Outcome, Run, Tolerance, join_command, split_command};
 use std::io::Write;
 use std::sync::atomic::Ordering;
@@ -48,19 +48,10 @@ fn claim_remove(s: &mut Session, number: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Unknown numbers, ambiguous papers and unusable input exit with 2.
+/// Unknown numbers, ambiguous papers and unusable input exit with 2; that
+/// is decided with every other exit code in `cli::exit_code`.
 fn usage_errors(result: anyhow::Result<()>) -> anyhow::Result<()> {
-    result.map_err(|e| match e.downcast::<ImplError>() {
-        Ok(
-            e @ (ImplError::NoImpl(_)
-            | ImplError::NoClaim(_)
-            | ImplError::NoneLinked(_)
-            | ImplError::Ambiguous { .. }
-            | ImplError::Invalid(_)),
-        ) => anyhow::Error::new(UsageError(e.to_string())),
-        Ok(e) => anyhow::Error::new(e),
-        Err(e) => e,
-    })
+    result
 }
 
 fn number_arg(text: &str, what: &str) -> anyhow::Result<i64> {

@@ -14,18 +14,8 @@ use std::path::Path;
 /// Dispatches `radar` subcommands.
 pub fn run(home: &Home, command: RadarCommand) -> anyhow::Result<()> {
     let mut s = open(home)?;
-    let result = dispatch(&mut s, command);
-    // Mistakes in names and missing rationales are usage errors (exit 2).
-    result.map_err(|e| match e.downcast::<RadarError>() {
-        Ok(
-            e @ (RadarError::NeedsRationale(_)
-            | RadarError::Invalid(_)
-            | RadarError::NoBlip(_)
-            | RadarError::NoEdition(_)),
-        ) => anyhow::Error::new(UsageError(e.to_string())),
-        Ok(e) => anyhow::Error::new(e),
-        Err(e) => e,
-    })
+    // Mistakes in names and missing rationales exit with 2 (cli::exit_code).
+    dispatch(&mut s, command)
 }
 
 fn dispatch(s: &mut Session, command: RadarCommand) -> anyhow::Result<()> {
