@@ -303,6 +303,7 @@ fn bibtex_items(text: &str, strict: bool) -> Result<BibItems, String> {
         })
         .collect();
     let mut items = Vec::new();
+    let mut warnings: Vec<String> = read.warnings.iter().map(ToString::to_string).collect();
     for entry in &read.entries {
         if let Some((_, why)) = CONTAINERS.iter().find(|(k, _)| *k == entry.kind) {
             if strict {
@@ -319,7 +320,27 @@ fn bibtex_items(text: &str, strict: bool) -> Result<BibItems, String> {
             continue;
         }
         match bibtex::to_incoming(entry) {
-            Ok(item) => items.push(item),
+            Ok(mut item) => {
+                // A keyword that cannot be a tag (over 64 characters, say)
+                // costs the keyword, not the entry.
+                item.tags.retain(|t| match crate::library::validate_tag(t) {
+                    Ok(_) => true,
+                    Err(e) => {
+                        warnings.push(format!(
+                            "line {}: '{}': keyword \"{}\" left out ({})",
+                            entry.line,
+                            entry.key,
+                            crate::width::cut(t, 40),
+                            match e {
+                                crate::library::LibraryError::BadTag(_, why) => why.to_string(),
+                                e => e.to_string(),
+                            }
+                        ));
+                        false
+                    }
+                });
+                items.push(item)
+            }
             Err(m) if strict => return Err(format!("line {}: {m}", entry.line)),
             Err(m) => skipped.push(Skipped {
                 line: entry.line,
@@ -329,7 +350,6 @@ fn bibtex_items(text: &str, strict: bool) -> Result<BibItems, String> {
         }
     }
     skipped.sort_by_key(|s| s.line);
-    let warnings = read.warnings.iter().map(ToString::to_string).collect();
     Ok((items, skipped, warnings))
 }
 

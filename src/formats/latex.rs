@@ -38,6 +38,21 @@ pub fn decode(text: &str, mode: Decode) -> String {
                 }
             }
         }
+        // `\( … \)` is inline math too (dblp and JabRef write it so).
+        if c == '\\' && chars.get(i + 1) == Some(&'(') && !in_math && mode == Decode::Full {
+            let close = (i + 2..chars.len().saturating_sub(1))
+                .find(|&j| chars[j] == '\\' && chars[j + 1] == ')');
+            if let Some(close) = close {
+                let inner: String = chars[i + 2..close].iter().collect();
+                // Math with no plain reading stays TeX, as `$…$` does.
+                match simple_math(&inner) {
+                    Some(text) => out.push_str(&text),
+                    None => out.extend(&chars[i..close + 2]),
+                }
+                i = close + 2;
+                continue;
+            }
+        }
         if c == '$' {
             in_math = !in_math;
             out.push(c);
@@ -247,6 +262,24 @@ fn text_macro(name: &str) -> Option<(&'static str, &'static str)> {
 
 /// Math with a plain-text form: Greek letters, common symbols, digits and
 /// letters, and single-character super- and subscripts; `None` for the rest.
+/// The index of the `}` that closes the group opened at `chars[open]`.
+fn closing_brace(chars: &[char], open: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    for (j, c) in chars.iter().enumerate().skip(open) {
+        match c {
+            '{' => depth += 1,
+            '}' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some(j);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
 fn simple_math(math: &str) -> Option<String> {
     let chars: Vec<char> = math.chars().collect();
     let mut out = String::new();
@@ -261,6 +294,19 @@ fn simple_math(math: &str) -> Option<String> {
                     end += 1;
                 }
                 let name: String = chars[start..end].iter().collect();
+                // Text and font wrappers (`\mathrm{\mu}`, `\mbox{k}`) read as
+                // what they wrap.
+                let wrapper = matches!(
+                    name.as_str(),
+                    "mathrm" | "mathit" | "mathbf" | "mathsf" | "text" | "textrm" | "mbox"
+                );
+                if wrapper && chars.get(end) == Some(&'{') {
+                    let close = closing_brace(&chars, end)?;
+                    let inner: String = chars[end + 1..close].iter().collect();
+                    out.push_str(&simple_math(&inner)?);
+                    i = close + 1;
+                    continue;
+                }
                 out.push_str(math_symbol(&name)?);
                 i = end;
                 // A control word's trailing space is not text.
@@ -271,8 +317,9 @@ fn simple_math(math: &str) -> Option<String> {
             '^' | '_' => {
                 let (arg, next) = match chars.get(i + 1)? {
                     '{' => {
-                        let close = (i + 2..chars.len()).find(|&j| chars[j] == '}')?;
-                        (chars[i + 2..close].iter().collect::<String>(), close + 1)
+                        let close = closing_brace(&chars, i + 1)?;
+                        let inner: String = chars[i + 2..close].iter().collect();
+                        (simple_math(&inner)?, close + 1)
                     }
                     &a => (a.to_string(), i + 2),
                 };
@@ -281,6 +328,8 @@ fn simple_math(math: &str) -> Option<String> {
                 }
                 i = next;
             }
+            // Grouping braces (`{}^{k}`) carry nothing to read.
+            '{' | '}' => i += 1,
             c if c.is_alphanumeric() || " +-=()/.,<>".contains(c) => {
                 out.push(c);
                 i += 1;
@@ -352,13 +401,28 @@ fn script(c: char, up: bool) -> Option<char> {
         let table = if up { DIGITS_UP } else { DIGITS_DOWN };
         return Some(table[d as usize]);
     }
+    // Unicode's modifier letters: every small letter but q upward, some
+    // downward.
+    const LETTERS_UP: &str = "ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖ ʳˢᵗᵘᵛʷˣʸᶻ";
+    const LETTERS_DOWN: &str = "ₐ   ₑ  ₕᵢⱼₖₗₘₙₒₚ ᵣₛₜᵤᵥ ₓ  ";
+    if c.is_ascii_lowercase() {
+        let table = if up { LETTERS_UP } else { LETTERS_DOWN };
+        return table
+            .chars()
+            .nth((c as u8 - b'a') as usize)
+            .filter(|s| *s != ' ');
+    }
     match (c, up) {
         ('+', true) => Some('⁺'),
         ('-', true) => Some('⁻'),
-        ('n', true) => Some('ⁿ'),
-        ('i', true) => Some('ⁱ'),
+        ('=', true) => Some('⁼'),
+        ('(', true) => Some('⁽'),
+        (')', true) => Some('⁾'),
         ('+', false) => Some('₊'),
         ('-', false) => Some('₋'),
+        ('=', false) => Some('₌'),
+        ('(', false) => Some('₍'),
+        (')', false) => Some('₎'),
         _ => None,
     }
 }
@@ -555,6 +619,25 @@ fn split_keep_spaces(text: &str) -> Vec<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn inline_math_in_either_delimiter_reads_as_text() {
+        for (tex, text) in [
+            (
+                r"Pipelined Radix-2\({}^{\mbox{k}}\) Feedforward FFT",
+                "Pipelined Radix-2ᵏ Feedforward FFT",
+            ),
+            (r"0.35 \(\mathrm{\mu}\)m CMOS", "0.35 μm CMOS"),
+            (r"the 5\({}^{\mbox{th}}\) Workshop", "the 5ᵗʰ Workshop"),
+            (r"{\(\Sigma\)}{\(\Delta\)} modulator", "ΣΔ modulator"),
+            (r"$x_{i}$ and $e^{2}$", "xᵢ and e²"),
+            (r"\(\frac{a}{b}\) stays", r"\(\frac{a}{b}\) stays"),
+        ] {
+            assert_eq!(decode(tex, Decode::Full), text, "{tex}");
+        }
+        assert_eq!(script('q', true), None);
+        assert_eq!(script('b', false), None);
+    }
 
     #[test]
     fn decodes_accents_in_every_spelling() {

@@ -368,3 +368,80 @@ fn lists_line_up_by_display_width_with_wide_characters() {
         "{out}"
     );
 }
+
+fn bib_fixture(name: &str) -> String {
+    format!(
+        "{}/tests/fixtures/bibtex/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+fn import_json(home: &Home, file: &str) -> serde_json::Value {
+    let run = home.run(&["--no-embed", "import", file, "--json"]);
+    serde_json::from_str(&run.ok().stdout()).expect("JSON")
+}
+
+#[test]
+fn a_thousand_entry_zotero_export_is_not_lost_to_one_odd_keyword() {
+    // Better BibTeX's own bulk export (1,241 entries): one entry's keywords
+    // are a single 106-character phrase, which cannot be a tag.
+    let home = Home::new();
+    let report = import_json(&home, &bib_fixture("bbt-bulk-performance-test.bib"));
+    assert_eq!(report["read"], 1241);
+    assert_eq!(report["skipped"].as_array().map(Vec::len), Some(0));
+    let warnings = report["warnings"].as_array().expect("warnings");
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    let w = warnings[0].as_str().expect("warning");
+    assert!(
+        w.contains("Bjerg2002VildNatur") && w.contains("at most 64 characters"),
+        "{w}"
+    );
+    assert_eq!(home.papers().len(), 1241);
+}
+
+#[test]
+fn jabref_and_ads_exports_read_with_their_math_and_prose() {
+    let home = Home::new();
+    let report = import_json(&home, &bib_fixture("jabref-authors.bib"));
+    assert_eq!(report["read"], 212);
+    let titles: Vec<String> = home
+        .papers()
+        .iter()
+        .filter_map(|p| p["title"].as_str().map(String::from))
+        .collect();
+    for t in [
+        "Reducing Complexity and Power of Digital Multibit Error-Feedback ΔΣ Modulators",
+        "Pipelined Radix-2ᵏ Feedforward FFT Architectures",
+        "Comments on 'A 70 MHz Multiplierless FIR Hilbert Transformer in 0.35 μm Standard CMOS Library'",
+    ] {
+        assert!(
+            titles.iter().any(|x| x == t),
+            "{t} not among {:?}",
+            &titles[..5]
+        );
+    }
+    assert!(
+        titles.iter().all(|t| !t.contains("\\(")),
+        "inline math is read"
+    );
+    // JabRef's own test library: a preamble, strings, user comments between entries.
+    let other = Home::new();
+    assert_eq!(
+        import_json(&other, &bib_fixture("jabref-complex.bib"))["read"],
+        20
+    );
+    assert_eq!(
+        import_json(&other, &bib_fixture("jabref-chocolate.bib"))["read"],
+        15
+    );
+    // NASA ADS's export inside astropy's CITATION text.
+    let ads = Home::new();
+    let report = import_json(&ads, &bib_fixture("ads-astropy-citation.bib"));
+    assert_eq!(report["read"], 1);
+    let paper = &ads.papers()[0];
+    assert_eq!(
+        paper["title"],
+        "Astropy: A community Python package for astronomy"
+    );
+    assert_eq!(paper["authors"][0]["name"], "Astropy Collaboration");
+}
