@@ -10,6 +10,7 @@
 pub mod budget;
 pub mod formats;
 pub mod layout;
+pub mod month;
 pub mod review;
 pub mod store;
 pub mod svg;
@@ -136,55 +137,25 @@ impl Edition {
     }
 }
 
+pub use month::Month;
+
 /// Checks an edition name: `YYYY-MM`.
-pub fn check_edition_name(name: &str) -> Result<String, String> {
-    let t = name.trim();
-    let ok = t.len() == 7
-        && t.as_bytes()[4] == b'-'
-        && t[..4]
-            .parse::<u32>()
-            .is_ok_and(|y| (1990..=2999).contains(&y))
-        && t[5..].parse::<u32>().is_ok_and(|m| (1..=12).contains(&m));
-    if ok {
-        Ok(t.to_string())
-    } else {
-        Err(format!(
-            "'{name}' is not an edition name; editions are months, like 2026-11"
-        ))
-    }
+pub fn check_edition_name(name: &str) -> Result<String, month::BadMonth> {
+    name.parse::<Month>().map(|m| m.to_string())
 }
 
 /// The month after `YYYY-MM`.
 pub fn next_month(name: &str) -> Option<String> {
-    let (y, m) = name.split_once('-')?;
-    let (y, m): (u32, u32) = (y.parse().ok()?, m.parse().ok()?);
-    Some(if m == 12 {
-        format!("{}-01", y + 1)
-    } else {
-        format!("{y}-{:02}", m + 1)
-    })
+    name.parse::<Month>().ok().map(|m| m.next().to_string())
 }
 
-/// The `n` months ending with `last` (`YYYY-MM`), oldest first.
+/// The `n` months ending with `last` (`YYYY-MM`), oldest first; `last`
+/// alone when it is not a month.
 pub fn month_window(last: &str, n: usize) -> Vec<String> {
-    let Some((y, m)) = last.split_once('-') else {
-        return vec![last.to_string()];
-    };
-    let (Ok(mut y), Ok(mut m)) = (y.parse::<i32>(), m.parse::<u32>()) else {
-        return vec![last.to_string()];
-    };
-    let mut out = Vec::with_capacity(n.max(1));
-    for _ in 0..n.max(1) {
-        out.push(format!("{y}-{m:02}"));
-        if m == 1 {
-            y -= 1;
-            m = 12;
-        } else {
-            m -= 1;
-        }
+    match last.parse::<Month>() {
+        Ok(m) => m.window(n).iter().map(ToString::to_string).collect(),
+        Err(_) => vec![last.to_string()],
     }
-    out.reverse();
-    out
 }
 
 /// How a blip changed between two editions.

@@ -50,6 +50,12 @@ pub enum RadarError {
     Reading(#[from] crate::reading::store::ReadError),
 }
 
+impl From<super::month::BadMonth> for RadarError {
+    fn from(e: super::month::BadMonth) -> Self {
+        RadarError::Invalid(e.to_string())
+    }
+}
+
 impl From<rusqlite::Error> for RadarError {
     fn from(e: rusqlite::Error) -> Self {
         RadarError::Library(LibraryError::Sqlite(e))
@@ -118,7 +124,7 @@ fn parse_list(text: &str, what: &str) -> Result<Vec<String>> {
 
 /// The month litradar is in (`YYYY-MM`, local time).
 pub fn current_month() -> String {
-    chrono::Local::now().format("%Y-%m").to_string()
+    super::Month::current().to_string()
 }
 
 impl Library {
@@ -154,7 +160,7 @@ impl Library {
     /// An edition (default: the newest) with its shape.
     pub fn radar_edition(&self, name: Option<&str>) -> Result<(Shape, Edition)> {
         let name = match name {
-            Some(n) => check_edition_name(n).map_err(RadarError::Invalid)?,
+            Some(n) => check_edition_name(n)?,
             None => self.radar_latest()?,
         };
         let row: Option<(String, String, bool)> = self
@@ -453,7 +459,7 @@ impl Library {
     ) -> Result<super::trends::Trends> {
         let (_, edition) = self.radar_edition(None)?;
         let last = match until {
-            Some(m) => check_edition_name(m).map_err(RadarError::Invalid)?,
+            Some(m) => check_edition_name(m)?,
             None => current_month(),
         };
         let window = super::month_window(&last, months);

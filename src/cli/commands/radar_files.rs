@@ -175,7 +175,8 @@ pub fn export(
                 .collect(),
         }),
         ExportFormat::Zalando => {
-            let text = formats::write_zalando(&name, &shape, &blips).map_err(UsageError)?;
+            let text =
+                formats::write_zalando(&name, &shape, &blips).map_err(|e| UsageError(e.0))?;
             eprintln!(
                 "Zalando's file numbers its quadrants; to read it back: litradar radar import FILE --quadrants \"{}\"",
                 formats::zalando_quadrant_order(&shape).join(",")
@@ -184,7 +185,7 @@ pub fn export(
         }
         ExportFormat::Backstage => {
             formats::write_backstage(&format!("Technology radar {name}"), &shape, &history()?)
-                .map_err(UsageError)?
+                .map_err(|e| UsageError(e.0))?
         }
         ExportFormat::Aoe => {
             let Some(dir) = output else {

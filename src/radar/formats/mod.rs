@@ -16,11 +16,39 @@ mod history;
 mod zalando;
 
 pub use aoe::write as write_aoe;
-pub use backstage::write as write_backstage;
 pub use byor::{write_csv, write_json};
-pub use zalando::{
-    ZALANDO_QUADRANTS, ZALANDO_RINGS, file_order as zalando_quadrant_order, write as write_zalando,
-};
+pub use zalando::{ZALANDO_QUADRANTS, ZALANDO_RINGS, file_order as zalando_quadrant_order};
+
+/// Why a radar file could not be read or written: one line, naming the
+/// line, entry or file at fault where it can.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct FormatError(pub String);
+
+impl std::ops::Deref for FormatError {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Writes an edition as Zalando's `config.json` (see [`zalando`]).
+pub fn write_zalando(
+    edition: &str,
+    shape: &Shape,
+    blips: &[FileBlip],
+) -> Result<String, FormatError> {
+    zalando::write(edition, shape, blips).map_err(FormatError)
+}
+
+/// Writes editions as one Backstage radar (see [`backstage`]).
+pub fn write_backstage(
+    title: &str,
+    shape: &Shape,
+    editions: &[RadarFile],
+) -> Result<String, FormatError> {
+    backstage::write(title, shape, editions).map_err(FormatError)
+}
 
 use super::{Movement, Shape};
 use serde::{Deserialize, Serialize};
@@ -214,13 +242,17 @@ pub struct Options {
 
 /// Reads a file in the given format; errors name the line where they can.
 /// For formats with history this is the newest edition; see [`read_path`].
-pub fn read(text: &str, format: Format) -> Result<RadarFile, String> {
+pub fn read(text: &str, format: Format) -> Result<RadarFile, FormatError> {
     let mut parsed = read_text(text, format, &Options::default())?;
     Ok(parsed.editions.pop().unwrap_or_default())
 }
 
 /// Reads text in the given format: every edition it holds.
-pub fn read_text(text: &str, format: Format, options: &Options) -> Result<Parsed, String> {
+pub fn read_text(text: &str, format: Format, options: &Options) -> Result<Parsed, FormatError> {
+    parse_text(text, format, options).map_err(FormatError)
+}
+
+fn parse_text(text: &str, format: Format, options: &Options) -> Result<Parsed, String> {
     let text = text.trim_start_matches('\u{feff}');
     let parsed = match format {
         Format::Toml => Parsed::one(
@@ -243,7 +275,15 @@ pub fn read_text(text: &str, format: Format, options: &Options) -> Result<Parsed
 
 /// Reads a radar from a file or, for AOE radars, a folder (the `radar`
 /// folder of release folders, or the project folder that holds it).
-pub fn read_path(path: &Path, format: Option<Format>, options: &Options) -> Result<Parsed, String> {
+pub fn read_path(
+    path: &Path,
+    format: Option<Format>,
+    options: &Options,
+) -> Result<Parsed, FormatError> {
+    parse_path(path, format, options).map_err(FormatError)
+}
+
+fn parse_path(path: &Path, format: Option<Format>, options: &Options) -> Result<Parsed, String> {
     if path.is_dir() || format == Some(Format::Aoe) {
         let parsed = aoe::read_dir(path)?;
         for file in &parsed.editions {
@@ -253,7 +293,7 @@ pub fn read_path(path: &Path, format: Option<Format>, options: &Options) -> Resu
     }
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read it: {e}"))?;
     let format = format.unwrap_or_else(|| Format::detect(path, &text));
-    read_text(&text, format, options)
+    parse_text(&text, format, options)
 }
 
 fn check_required(file: &RadarFile) -> Result<(), String> {

@@ -75,7 +75,7 @@ impl Library {
     pub fn radar_new_edition(&mut self, month: Option<&str>) -> Result<String> {
         let latest = self.radar_latest()?;
         let name = match month {
-            Some(m) => check_edition_name(m).map_err(RadarError::Invalid)?,
+            Some(m) => check_edition_name(m)?,
             None => next_month(&latest)
                 .ok_or_else(|| RadarError::Invalid(format!("bad edition name {latest}")))?,
         };
@@ -272,7 +272,7 @@ fn import_one(
     stamp: &str,
 ) -> Result<ImportReport> {
     let name = match edition.or(file.edition.as_deref()) {
-        Some(e) => check_edition_name(e).map_err(RadarError::Invalid)?,
+        Some(e) => check_edition_name(e)?,
         None => current_month(),
     };
     let existing: Option<(String, String, bool)> = tx

@@ -238,7 +238,7 @@ impl Library {
     /// newest edition, less what was dismissed before.
     pub fn radar_review(&self, month: Option<&str>, settings: &ReviewSettings) -> Result<Review> {
         let edition = match month {
-            Some(m) => check_edition_name(m).map_err(RadarError::Invalid)?,
+            Some(m) => check_edition_name(m)?,
             None => current_month(),
         };
         let editions = self.radar_editions()?;
