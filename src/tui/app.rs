@@ -398,6 +398,7 @@ pub struct TextPane {
 
 mod actions;
 mod keys;
+mod palette;
 
 pub use actions::{completion, parse_tags};
 
