@@ -19,6 +19,12 @@ use tantivy::schema::{
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{Index, IndexReader, IndexWriter, Term};
 
+mod build;
+mod explain;
+
+use build::{commit, payload, pending_changes, prune_changes, rebuild, to_documents};
+use explain::Explainer;
+
 /// Bump when the schema changes: older indexes are rebuilt.
 const SCHEMA_VERSION: u32 = 7;
 /// The analyzer for prose: words, lowercased, English stop words dropped,
@@ -604,197 +610,6 @@ fn text_of(doc: &TantivyDocument, field: Field) -> String {
         .to_string()
 }
 
-/// Turns a hit into words matched and a snippet.
-struct Explainer {
-    terms: Vec<String>,
-    snippets: SnippetGenerator,
-    analyzer: tantivy::tokenizer::TextAnalyzer,
-}
-
-impl Explainer {
-    fn new(
-        index: &TextIndex,
-        searcher: &tantivy::Searcher,
-        query: &dyn Query,
-    ) -> Result<Explainer, IndexError> {
-        let f = index.fields;
-        let mut terms: Vec<String> = Vec::new();
-        query.query_terms(&mut |term, _| {
-            if let Some(text) = term.value().as_str() {
-                if ![
-                    f.categories,
-                    f.archives,
-                    f.tag_exact,
-                    f.reading,
-                    f.id,
-                    f.kind,
-                ]
-                .contains(&term.field())
-                    && !terms.iter().any(|t| t == text)
-                {
-                    terms.push(text.to_string());
-                }
-            }
-        });
-        let mut snippets = SnippetGenerator::create(searcher, query, f.abstract_text)?;
-        snippets.set_max_num_chars(240);
-        let analyzer = index.index.tokenizer_for_field(f.abstract_text)?;
-        Ok(Explainer {
-            terms,
-            snippets,
-            analyzer,
-        })
-    }
-
-    fn describe(&mut self, id: &str, title: &str, abstract_text: &str) -> LexicalHit {
-        let matched = matched_words(
-            &mut self.analyzer,
-            &format!("{title} {abstract_text}"),
-            &self.terms,
-        );
-        let snippet = self.snippets.snippet(abstract_text);
-        let (snippet, highlights) = if snippet.fragment().is_empty() {
-            (lead(abstract_text, 240), Vec::new())
-        } else {
-            (
-                snippet.fragment().to_string(),
-                snippet
-                    .highlighted()
-                    .iter()
-                    .map(|r| (r.start, r.end))
-                    .collect(),
-            )
-        };
-        LexicalHit {
-            id: id.to_string(),
-            score: 0.0,
-            matched,
-            snippet,
-            highlights,
-        }
-    }
-}
-
-fn payload(index: &Index) -> Option<Payload> {
-    let metas = index.load_metas().ok()?;
-    serde_json::from_str(metas.payload.as_deref()?).ok()
-}
-
-fn commit(writer: &mut IndexWriter, seq: i64) -> Result<(), IndexError> {
-    let mut prepared = writer.prepare_commit()?;
-    let payload = serde_json::to_string(&Payload {
-        schema: SCHEMA_VERSION,
-        seq,
-    })
-    .unwrap_or_default();
-    prepared.set_payload(&payload);
-    prepared.commit()?;
-    Ok(())
-}
-
-fn pending_changes(lib: &Library, after: i64) -> Result<(HashSet<String>, i64), LibraryError> {
-    let mut stmt = lib
-        .conn()
-        .prepare("SELECT seq, paper_id FROM index_changes WHERE seq > ?1 ORDER BY seq")?;
-    let mut ids = HashSet::new();
-    let mut max = after;
-    for row in stmt.query_map([after], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
-    })? {
-        let (seq, id) = row?;
-        max = max.max(seq);
-        ids.insert(id);
-    }
-    Ok((ids, max))
-}
-
-fn prune_changes(lib: &Library, upto: i64) -> Result<(), LibraryError> {
-    lib.conn()
-        .execute("DELETE FROM index_changes WHERE seq <= ?1", [upto])?;
-    Ok(())
-}
-
-fn rebuild(
-    dir: &Path,
-    schema: &Schema,
-    fields: Fields,
-    lib: &Library,
-) -> Result<Index, IndexError> {
-    if dir.exists() {
-        std::fs::remove_dir_all(dir).map_err(|e| IndexError::Io(dir.to_path_buf(), e))?;
-    }
-    std::fs::create_dir_all(dir).map_err(|e| IndexError::Io(dir.to_path_buf(), e))?;
-    let index = Index::create_in_dir(dir, schema.clone())?;
-    register_analyzers(&index);
-    // Changes logged from here on are applied by the next catch-up.
-    let seq: i64 = lib
-        .conn()
-        .query_row("SELECT coalesce(max(seq), 0) FROM index_changes", [], |r| {
-            r.get(0)
-        })
-        .map_err(LibraryError::from)?;
-    let mut writer: IndexWriter = index.writer_with_num_threads(1, WRITER_MEMORY)?;
-    for doc in documents::load(lib, None)? {
-        for d in to_documents(&doc, fields) {
-            writer.add_document(d)?;
-        }
-    }
-    commit(&mut writer, seq)?;
-    prune_changes(lib, seq)?;
-    Ok(index)
-}
-
-/// The paper's document, then one per passage of its own text.
-fn to_documents(doc: &IndexDoc, f: Fields) -> Vec<TantivyDocument> {
-    let mut out = Vec::with_capacity(1 + doc.passages.len());
-    out.push(to_document(doc, f));
-    for p in &doc.passages {
-        let mut d = TantivyDocument::default();
-        d.add_text(f.id, &doc.id);
-        d.add_text(f.kind, "passage");
-        d.add_text(f.passage_key, format!("{}#{}", doc.id, p.seq));
-        d.add_u64(f.seq, u64::from(p.seq));
-        d.add_text(f.section, &p.section);
-        d.add_text(f.passage, &p.text);
-        out.push(d);
-    }
-    out
-}
-
-fn to_document(doc: &IndexDoc, f: Fields) -> TantivyDocument {
-    let mut d = TantivyDocument::default();
-    d.add_text(f.id, &doc.id);
-    d.add_text(f.kind, "paper");
-    d.add_text(f.title, &doc.title);
-    d.add_text(f.abstract_text, &doc.abstract_text);
-    d.add_text(f.authors, &doc.authors);
-    for c in &doc.categories {
-        d.add_text(f.categories, c);
-    }
-    for a in &doc.archives {
-        d.add_text(f.archives, a);
-    }
-    for t in &doc.tags {
-        d.add_text(f.tags, t);
-        d.add_text(f.tag_exact, t.to_lowercase());
-    }
-    d.add_text(f.notes, &doc.notes);
-    d.add_text(
-        f.flat,
-        format!("{}\n{}\n{}", doc.title, doc.abstract_text, doc.notes),
-    );
-    if !doc.body.is_empty() {
-        d.add_text(f.body, &doc.body);
-    }
-    if let Some(y) = doc.year {
-        d.add_u64(f.year, y);
-    }
-    for r in &doc.reading {
-        d.add_text(f.reading, r);
-    }
-    d
-}
-
 /// The query's words with every syntax character removed and the
 /// operators lowercased, so any text parses as a plain bag of words.
 pub fn plain_words(query: &str) -> String {
@@ -819,36 +634,4 @@ pub fn plain_words(query: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-/// The words of `text` (as written) whose analysed form is one of the
-/// query's terms: "adaptation" for the stemmed term "adapt".
-fn matched_words(
-    analyzer: &mut tantivy::tokenizer::TextAnalyzer,
-    text: &str,
-    terms: &[String],
-) -> Vec<String> {
-    let mut found: Vec<String> = Vec::new();
-    let mut seen_terms: HashSet<&str> = HashSet::new();
-    let mut stream = analyzer.token_stream(text);
-    while let Some(token) = stream.next() {
-        if let Some(term) = terms.iter().find(|t| **t == token.text) {
-            if seen_terms.insert(term.as_str()) {
-                if let Some(word) = text.get(token.offset_from..token.offset_to) {
-                    found.push(word.to_lowercase());
-                }
-            }
-        }
-    }
-    found
-}
-
-fn lead(text: &str, chars: usize) -> String {
-    match text.char_indices().nth(chars) {
-        Some((i, _)) => {
-            let cut = text[..i].rfind(' ').unwrap_or(i);
-            format!("{}…", &text[..cut])
-        }
-        None => text.to_string(),
-    }
 }
