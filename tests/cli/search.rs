@@ -510,6 +510,31 @@ fn eval_runs_a_beir_benchmark_in_a_throwaway_home() {
         let ndcg = report["modes"][mode]["ndcg@10"].as_f64().expect("score");
         assert!((0.0..=1.0).contains(&ndcg), "{mode}: {ndcg}");
     }
+    // Every fusion variant on the same two rankings, best first, the default marked.
+    let variants = json(
+        &tiny,
+        &["eval", beir.to_str().expect("utf-8"), "--fusion", "--json"],
+    );
+    let variants = variants.as_array().expect("variants");
+    assert_eq!(variants.len(), 53);
+    assert_eq!(variants.iter().filter(|v| v["default"] == true).count(), 1);
+    assert!(
+        variants
+            .iter()
+            .any(|v| v["fusion"] == "convex minmax a=0.40" && v["default"] == true)
+    );
+    let scores: Vec<f64> = variants
+        .iter()
+        .map(|v| v["scores"]["ndcg@10"].as_f64().expect("score"))
+        .collect();
+    assert!(
+        scores.windows(2).all(|w| w[0] >= w[1]),
+        "best first: {scores:?}"
+    );
+    let err = home
+        .run(&["eval", beir.to_str().expect("utf-8"), "--fusion"])
+        .fails(1);
+    assert!(err.contains("model"), "the study needs meaning: {err}");
     let err = home
         .run(&["eval", beir.to_str().expect("utf-8"), "--split", "dev"])
         .fails(1);
