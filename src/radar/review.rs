@@ -4,6 +4,7 @@
 //! (`store/review.rs`), adds the moves the trends suggest, the stale blips
 //! and the budget, and applies what the user accepts.
 
+use super::trends::mentions;
 use crate::feed::words::is_stop_word;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -82,27 +83,6 @@ pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
     } else {
         ab / (aa.sqrt() * bb.sqrt())
     }
-}
-
-/// Where `term` occurs in `text_lower` as whole words.
-fn mentions(text_lower: &str, term: &str) -> bool {
-    let term = term.trim().to_lowercase();
-    if term.is_empty() {
-        return false;
-    }
-    let mut from = 0;
-    while let Some(pos) = text_lower[from..].find(&term) {
-        let start = from + pos;
-        let end = start + term.len();
-        let before = text_lower[..start].chars().next_back();
-        let after = text_lower[end..].chars().next();
-        let boundary = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric());
-        if boundary(before) && boundary(after) {
-            return true;
-        }
-        from = end;
-    }
-    false
 }
 
 /// The linked paper nearest to embedding `e`, with its cosine.

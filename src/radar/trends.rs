@@ -145,9 +145,10 @@ fn words(text: &str) -> HashSet<String> {
         .collect()
 }
 
-/// True when `text` mentions `term` as a whole word (case-insensitive).
-fn mentions(text_lower: &str, term: &str) -> bool {
-    let term = term.to_lowercase();
+/// True when `text_lower` mentions `term` as whole words (any case in
+/// `term`; `text_lower` is lowercased already). The review uses it too.
+pub(crate) fn mentions(text_lower: &str, term: &str) -> bool {
+    let term = term.trim().to_lowercase();
     if term.is_empty() {
         return false;
     }

@@ -573,7 +573,8 @@ fn fuse(lexical: &[LexicalHit], semantic: &[(String, f32)], limit: usize) -> Vec
         .collect()
 }
 
-fn lead(text: &str, chars: usize) -> String {
+/// The first `chars` characters of `text`, cut at a space, with "…".
+pub(crate) fn lead(text: &str, chars: usize) -> String {
     match text.char_indices().nth(chars) {
         Some((i, _)) => {
             let cut = text[..i].rfind(' ').unwrap_or(i);

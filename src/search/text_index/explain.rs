@@ -2,6 +2,7 @@
 //! its abstract with them highlighted.
 
 use super::*;
+use crate::search::lead;
 
 /// Turns a hit into words matched and a snippet.
 pub(super) struct Explainer {
@@ -17,24 +18,7 @@ impl Explainer {
         query: &dyn Query,
     ) -> Result<Explainer, IndexError> {
         let f = index.fields;
-        let mut terms: Vec<String> = Vec::new();
-        query.query_terms(&mut |term, _| {
-            if let Some(text) = term.value().as_str() {
-                if ![
-                    f.categories,
-                    f.archives,
-                    f.tag_exact,
-                    f.reading,
-                    f.id,
-                    f.kind,
-                ]
-                .contains(&term.field())
-                    && !terms.iter().any(|t| t == text)
-                {
-                    terms.push(text.to_string());
-                }
-            }
-        });
+        let terms = index.query_terms(query);
         let mut snippets = SnippetGenerator::create(searcher, query, f.abstract_text)?;
         snippets.set_max_num_chars(240);
         let analyzer = index.index.tokenizer_for_field(f.abstract_text)?;
@@ -94,14 +78,4 @@ fn matched_words(
         }
     }
     found
-}
-
-fn lead(text: &str, chars: usize) -> String {
-    match text.char_indices().nth(chars) {
-        Some((i, _)) => {
-            let cut = text[..i].rfind(' ').unwrap_or(i);
-            format!("{}…", &text[..cut])
-        }
-        None => text.to_string(),
-    }
 }
