@@ -29,6 +29,18 @@ pub struct Vectors {
     pub dim: usize,
 }
 
+impl Vectors {
+    /// Each paper's vector by id.
+    pub fn by_id(&self) -> std::collections::HashMap<&str, &[f32]> {
+        let dim = self.dim.max(1);
+        self.ids
+            .iter()
+            .zip(self.data.chunks_exact(dim))
+            .map(|(id, v)| (id.as_str(), v))
+            .collect()
+    }
+}
+
 fn to_blob(v: &[f32]) -> Vec<u8> {
     v.iter().flat_map(|x| x.to_le_bytes()).collect()
 }

@@ -217,20 +217,10 @@ pub fn embeddings_of<'a>(
     papers: &[FeedPaper],
     vectors: &'a crate::embed::store::Vectors,
 ) -> Vec<Option<&'a [f32]>> {
-    let row_of: HashMap<&str, usize> = vectors
-        .ids
-        .iter()
-        .enumerate()
-        .map(|(i, id)| (id.as_str(), i))
-        .collect();
-    let dim = vectors.dim;
+    let by_id = vectors.by_id();
     papers
         .iter()
-        .map(|p| {
-            row_of
-                .get(p.id.as_str())
-                .map(|r| &vectors.data[r * dim..(r + 1) * dim])
-        })
+        .map(|p| by_id.get(p.id.as_str()).copied())
         .collect()
 }
 

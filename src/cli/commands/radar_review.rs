@@ -1,22 +1,11 @@
 //! `radar review`: the month's proposals, and accepting or dismissing
 //! them one by one.
 
-use super::embed::model_ref;
 use super::{Session, print_json};
 use crate::cli::output::{Style, cut};
 use crate::cli::radar_args::ReviewAction;
 use crate::radar::store::{Acceptance, Review, ReviewSettings};
 use std::io::Write;
-
-fn settings(s: &Session) -> ReviewSettings {
-    let model = model_ref(&s.config, None);
-    ReviewSettings {
-        model: Some(model.name),
-        stale_after: s.config.radar.stale_after,
-        months: s.config.radar.months,
-        plan: s.config.radar.plan.iter().map(|p| f64::from(*p)).collect(),
-    }
-}
 
 /// `radar review [--month M] [--json] [accept|dismiss ...]`.
 pub fn run(
@@ -25,7 +14,9 @@ pub fn run(
     json: bool,
     action: Option<ReviewAction>,
 ) -> anyhow::Result<()> {
-    let review = s.lib.radar_review(month, &settings(s))?;
+    let review = s
+        .lib
+        .radar_review(month, &ReviewSettings::from_config(&s.config))?;
     match action {
         None if json => print_json(&review),
         None => show(s, &review),

@@ -152,9 +152,6 @@ pub fn read(text: &str) -> Result<Parsed, String> {
             });
         }
     }
-    // A timeline may list its points in any order; a blip's history reads
-    // oldest first.
-    revisions.sort_by(|a, b| a.month.cmp(&b.month));
     let editions = history::editions(
         revisions,
         &drawing_order(&quadrant_names),

@@ -11,7 +11,7 @@ use crate::radar::review::{self, Blip, Evidence, Paper};
 use crate::radar::{check_edition_name, month_window};
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::HashSet;
 
 /// A rising term proposed as a new blip.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -94,6 +94,19 @@ pub struct ReviewSettings {
     pub months: usize,
     /// Percent per ring.
     pub plan: Vec<f64>,
+}
+
+impl ReviewSettings {
+    /// The settings a review runs with: the configured model's vectors and
+    /// the `[radar]` section (the CLI and the app both start here).
+    pub fn from_config(config: &crate::config::Config) -> ReviewSettings {
+        ReviewSettings {
+            model: Some(crate::embed::configured(&config.embed).name),
+            stale_after: config.radar.stale_after,
+            months: config.radar.months,
+            plan: config.radar.plan.iter().map(|p| f64::from(*p)).collect(),
+        }
+    }
 }
 
 /// What the user may change when accepting.
@@ -179,17 +192,21 @@ fn entry_ring(rings: &[String]) -> String {
 
 impl Library {
     /// Papers as the review reads them, with `since` marking the new ones.
-    fn review_papers(&self, since: &str, model: Option<&str>) -> Result<Vec<Paper>> {
+    /// Vectors are copied only for the papers the review compares: new
+    /// ones, those linked to a blip, and those of the newest month up to
+    /// `edition` (the rising terms' papers), not for the whole library.
+    fn review_papers(
+        &self,
+        since: &str,
+        edition: &str,
+        linked: &HashSet<&str>,
+        model: Option<&str>,
+    ) -> Result<Vec<Paper>> {
         let vectors = match model {
             Some(m) => self.load_vectors(m)?,
             None => Default::default(),
         };
-        let row_of: HashMap<&str, usize> = vectors
-            .ids
-            .iter()
-            .enumerate()
-            .map(|(i, id)| (id.as_str(), i))
-            .collect();
+        let by_id = vectors.by_id();
         let mut stmt = self.conn().prepare(
             "SELECT id, title, abstract, substr(coalesce(published, updated), 1, 7), added_at > ?1 FROM papers ORDER BY id",
         )?;
@@ -202,7 +219,6 @@ impl Library {
                 r.get::<_, bool>(4)?,
             ))
         })?;
-        let dim = vectors.dim;
         let mut out = Vec::new();
         for row in rows {
             let (id, title, abstract_text, published, new) = row?;
@@ -211,17 +227,24 @@ impl Library {
                     .ok()
                     .and_then(|a| a.month())
             });
-            let embedding = row_of
-                .get(id.as_str())
-                .map(|&r| vectors.data[r * dim..(r + 1) * dim].to_vec());
             out.push(Paper {
                 id,
                 title,
                 abstract_text,
                 month,
                 new,
-                embedding,
+                embedding: None,
             });
+        }
+        let newest = out
+            .iter()
+            .filter_map(|p| p.month.clone())
+            .filter(|m| m.as_str() <= edition)
+            .max();
+        for p in &mut out {
+            if p.new || linked.contains(p.id.as_str()) || p.month.is_some() && p.month == newest {
+                p.embedding = by_id.get(p.id.as_str()).map(|v| v.to_vec());
+            }
         }
         Ok(out)
     }
@@ -268,8 +291,9 @@ impl Library {
             [&base],
             |r| r.get(0),
         )?;
-        let papers = self.review_papers(&since, settings.model.as_deref())?;
         let links = self.radar_links()?;
+        let linked: HashSet<&str> = links.values().flatten().map(String::as_str).collect();
+        let papers = self.review_papers(&since, &edition, &linked, settings.model.as_deref())?;
         let mut blips = Vec::new();
         let mut known = Vec::new();
         for e in current.visible() {

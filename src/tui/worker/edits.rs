@@ -12,29 +12,12 @@ fn info(updates: &Sender<Update>, text: String) {
     send(updates, Update::Message(Level::Info, text));
 }
 
-/// The review's settings from the configuration.
-pub fn review_settings(setup: &Setup) -> ReviewSettings {
-    let model = crate::embed::configured(&setup.config.embed);
-    ReviewSettings {
-        model: Some(model.name),
-        stale_after: setup.config.radar.stale_after,
-        months: setup.config.radar.months,
-        plan: setup
-            .config
-            .radar
-            .plan
-            .iter()
-            .map(|p| f64::from(*p))
-            .collect(),
-    }
-}
-
 /// Sends the month's review (nothing when there is no radar yet).
 pub fn send_review(setup: &Setup, lib: &Library, updates: &Sender<Update>) -> anyhow::Result<()> {
     if lib.radar_editions()?.is_empty() {
         return Ok(());
     }
-    let review = lib.radar_review(None, &review_settings(setup))?;
+    let review = lib.radar_review(None, &ReviewSettings::from_config(&setup.config))?;
     send(updates, Update::Review(Box::new(review)));
     Ok(())
 }
@@ -150,7 +133,7 @@ pub fn proposal(
     accept: Option<Option<String>>,
     updates: &Sender<Update>,
 ) -> anyhow::Result<()> {
-    let review = lib.radar_review(None, &review_settings(setup))?;
+    let review = lib.radar_review(None, &ReviewSettings::from_config(&setup.config))?;
     let said = match accept {
         Some(rationale) => {
             let edit = Acceptance {
