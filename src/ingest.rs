@@ -349,8 +349,40 @@ fn bibtex_items(text: &str, strict: bool) -> Result<BibItems, String> {
             }),
         }
     }
+    add_group_tags(&mut items, &read.groups, &mut warnings);
     skipped.sort_by_key(|s| s.line);
     Ok((items, skipped, warnings))
+}
+
+/// BibDesk's static groups as tags of the papers in them (citation keys
+/// match as BibTeX matches them, ignoring case).
+fn add_group_tags(items: &mut [Incoming], groups: &[bibtex::Group], warnings: &mut Vec<String>) {
+    let mut by_key: std::collections::HashMap<String, Vec<&str>> = Default::default();
+    for group in groups {
+        if let Err(e) = crate::library::validate_tag(&group.name) {
+            warnings.push(format!(
+                "BibDesk group \"{}\" is not a tag ({e}); its papers are imported without it",
+                crate::width::cut(&group.name, 40)
+            ));
+            continue;
+        }
+        for key in &group.keys {
+            by_key
+                .entry(key.to_lowercase())
+                .or_default()
+                .push(&group.name);
+        }
+    }
+    for item in items {
+        let Some(key) = item.citekey.as_ref().map(|k| k.to_lowercase()) else {
+            continue;
+        };
+        for name in by_key.get(&key).into_iter().flatten() {
+            if !item.tags.iter().any(|t| t.eq_ignore_ascii_case(name)) {
+                item.tags.push((*name).to_string());
+            }
+        }
+    }
 }
 
 /// Imports a file in one transaction. Atom and JSON Lines: all of it or

@@ -14,6 +14,7 @@ pub enum Decode {
     Full,
 }
 
+mod ads;
 mod math;
 
 #[cfg(test)]
@@ -22,6 +23,7 @@ use math::simple_math;
 
 /// Turns BibTeX field text into plain Unicode text.
 pub fn decode(text: &str, mode: Decode) -> String {
+    let text = ads::decode_entities(text);
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
     let mut i = 0;
@@ -86,6 +88,11 @@ pub fn decode(text: &str, mode: Decode) -> String {
                 i += 1;
             }
             '}' if mode == Decode::Full => i += 1,
+            // A tie (`D.~J. Whalen`, `Fig.~3`) is a space that does not break.
+            '~' if mode == Decode::Full => {
+                out.push(' ');
+                i += 1;
+            }
             _ => {
                 out.push(c);
                 i += 1;
@@ -163,6 +170,8 @@ fn decode_command(chars: &[char], start: usize, mode: Decode, out: &mut String) 
         "textemdash" => Some("—"),
         "textquoteright" => Some("’"),
         "textquoteleft" => Some("‘"),
+        // ADS's markup (`{\lt}`, `{\mdash}`) is no LaTeX: titles only.
+        _ if mode == Decode::Full => ads::ads_symbol(&name),
         _ => None,
     };
     match symbol {
@@ -476,6 +485,33 @@ mod tests {
         }
         assert_eq!(script('q', true), None);
         assert_eq!(script('b', false), None);
+    }
+
+    #[test]
+    fn nasa_ads_markup_and_astronomers_math_read_as_text() {
+        // Titles as ADS exports them (copied from a real BibDesk library).
+        for (tex, text) in [
+            (r"at 1 {\lt} z {\lt} 6", "at 1 < z < 6"),
+            (r"z $\gt$ 0.5", "z > 0.5"),
+            (r"on {\tilde}100 pc scales", "on ~100 pc scales"),
+            (r"Redshift \~{}2 :", "Redshift ~2 :"),
+            (r"Supernova{\mdash}Superluminous", "Supernova—Superluminous"),
+            (r"{\ldquo}SN Refsdal{\rdquo}", "“SN Refsdal”"),
+            (r"Type{\nbsp}Ia", "Type Ia"),
+            (r"6 {\lap} z", "6 ≲ z"),
+            (r"90 - 140 M$_{&sun;}$ Pair", "90 - 140 M☉ Pair"),
+            (r"$M_\odot$ and L$_*$", "M☉ and L*"),
+            (r"$\sim800$ Spectra", "∼800 Spectra"),
+            (r"$2\,\mu$m", "2 μm"),
+            (r#"{\AA}ngstr{\"o}m"#, "Ångström"),
+            (r"D.~J. Whalen", "D. J. Whalen"),
+        ] {
+            assert_eq!(decode(tex, Decode::Full), text, "{tex}");
+        }
+        // Abstracts keep their TeX: ADS markup is for titles.
+        assert_eq!(decode(r"1 {\lt} z", Decode::Accents), r"1 {\lt} z");
+        // A lowered letter with no Unicode form keeps the math as written.
+        assert_eq!(decode(r"$L_{q}$", Decode::Full), r"$L_{q}$");
     }
 
     #[test]

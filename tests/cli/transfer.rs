@@ -445,3 +445,151 @@ fn jabref_and_ads_exports_read_with_their_math_and_prose() {
     );
     assert_eq!(paper["authors"][0]["name"], "Astropy Collaboration");
 }
+
+fn paper_with<'a>(papers: &'a [serde_json::Value], id: &str) -> &'a serde_json::Value {
+    papers
+        .iter()
+        .find(|p| p["id"] == id)
+        .unwrap_or_else(|| panic!("{id} not imported"))
+}
+
+#[test]
+fn a_bibdesk_library_fed_by_nasa_ads_reads_as_text() {
+    // An astronomer's BibDesk library (the first 133 entries, as ADS wrote
+    // them): ADS's markup in titles, AAS journal macros, `D.~J.` ties.
+    let home = Home::new();
+    let report = import_json(&home, &bib_fixture("bibdesk-ads-rodney.bib"));
+    assert_eq!(report["read"], 133);
+    assert_eq!(report["skipped"].as_array().map(Vec::len), Some(0));
+    let papers = home.papers();
+    let title = |id: &str| {
+        paper_with(&papers, id)["title"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert_eq!(
+        title("1411.5377"),
+        "Finding the First Cosmic Explosions. IV. 90 - 140 M☉ Pair-instability Supernovae"
+    );
+    for (needle, count) in [
+        ("1 < z < 6", 1),
+        ("“SN Refsdal”", 1),
+        ("Supernova—Superluminous", 1),
+        ("on ~100 pc scales", 1),
+        ("Type Ia Supernova Distances", 1),
+    ] {
+        let hits = papers
+            .iter()
+            .filter(|p| p["title"].as_str().is_some_and(|t| t.contains(needle)))
+            .count();
+        assert_eq!(hits, count, "{needle}");
+    }
+    for p in &papers {
+        let t = p["title"].as_str().unwrap_or_default();
+        for markup in [
+            "\\lt", "\\gt", "\\tilde", "\\mdash", "\\ldquo", "\\nbsp", "&sun;",
+        ] {
+            assert!(!t.contains(markup), "{markup} left in {t}");
+        }
+        if let Some(journal) = p["journal_ref"].as_str() {
+            assert!(!journal.starts_with('\\'), "{journal}");
+        }
+    }
+    let smidt = paper_with(&papers, "1411.5377");
+    assert_eq!(smidt["journal_ref"], "ApJ 805, 44 (2015)");
+    assert_eq!(smidt["authors"][1]["name"], "D. J. Whalen");
+    // ADS's year is the journal's; the paper went to arXiv in 2014-11.
+    assert!(
+        smidt["published"]
+            .as_str()
+            .is_some_and(|d| d.starts_with("2014-11-01")),
+        "{}",
+        smidt["published"]
+    );
+    // A group named with a comma cannot be a tag, and says so.
+    let warnings = report["warnings"].to_string();
+    assert!(warnings.contains("Spectra, Evolution"), "{warnings}");
+}
+
+#[test]
+fn bibdesk_static_groups_and_jabref_groups_become_tags() {
+    // A whole BibDesk library: 264 entries, Bdsk-File and Bdsk-Url fields,
+    // and two static groups in the @comment BibDesk writes at the end.
+    let home = Home::new();
+    let report = import_json(&home, &bib_fixture("bibdesk-library.bib"));
+    assert_eq!(report["read"], 264);
+    assert_eq!(report["skipped"].as_array().map(Vec::len), Some(0));
+    let listed = home.run(&["list", "--tag", "James Madison"]).ok().stdout();
+    let mut keys: Vec<&str> = listed
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    keys.sort_unstable();
+    assert_eq!(
+        keys,
+        [
+            "bib:Brookhiser2013",
+            "bib:Hamilton2008",
+            "bib:Leibiger2001",
+            "bib:Madison1981"
+        ],
+        "{listed}"
+    );
+    assert_eq!(
+        home.run(&["list", "--tag", "Clausewitz"])
+            .ok()
+            .stdout()
+            .lines()
+            .count(),
+        4
+    );
+    // Exported again, an entry still carries its BibDesk fields.
+    let exported = home
+        .run(&["export", "--format", "bibtex", "--tag", "Clausewitz"])
+        .ok()
+        .stdout();
+    assert!(exported.contains("date-added"), "{exported}");
+    // JabRef's `groups` field.
+    let jabref = Home::new();
+    import_json(&jabref, &bib_fixture("jabref-authors.bib"));
+    let skimmed = jabref.run(&["list", "--tag", "Skimmed"]).ok().stdout();
+    assert!(skimmed.lines().count() >= 1, "{skimmed}");
+}
+
+#[test]
+fn arxivs_own_export_dates_a_paper_by_its_first_version() {
+    // "Export BibTeX citation" on arxiv.org, as two projects pasted it:
+    // the year is the newest version's (2023 for a 2017 paper).
+    let home = Home::new();
+    let report = import_json(&home, &bib_fixture("arxiv-export.bib"));
+    assert_eq!(report["read"], 2);
+    let papers = home.papers();
+    let attention = paper_with(&papers, "1706.03762");
+    assert_eq!(attention["title"], "Attention Is All You Need");
+    assert_eq!(attention["primary_category"], "cs.CL");
+    assert_eq!(attention["authors"].as_array().map(Vec::len), Some(8));
+    assert!(
+        attention["published"]
+            .as_str()
+            .is_some_and(|d| d.starts_with("2017-06-01")),
+        "{}",
+        attention["published"]
+    );
+    assert!(
+        attention["updated"]
+            .as_str()
+            .is_some_and(|d| d.starts_with("2023-01-01")),
+        "{}",
+        attention["updated"]
+    );
+    let reflectool = paper_with(&papers, "2410.17657");
+    assert_eq!(reflectool["abs_url"], "https://arxiv.org/abs/2410.17657");
+    assert!(
+        reflectool["published"]
+            .as_str()
+            .is_some_and(|d| d.starts_with("2024-10-01")),
+        "{}",
+        reflectool["published"]
+    );
+}

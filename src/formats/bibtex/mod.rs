@@ -4,8 +4,11 @@
 //! `keywords`. Fields litradar does not model are kept and written back, so
 //! an imported Zotero entry leaves as it came.
 
+mod groups;
+mod journals;
 mod parse;
 
+pub use groups::Group;
 pub use parse::{BibEntry, BibError, Read, month_number, parse, read};
 
 use crate::arxiv::ArxivId;
@@ -37,6 +40,11 @@ const MAPPED: &[&str] = &[
     "arxivpdf",
     "arxivaffiliations",
 ];
+
+/// Fields whose comma-separated words become tags: keywords, JabRef's
+/// groups, Mendeley's tags and folders. Only `keywords` is mapped; the
+/// others also stay as they are, so JabRef and Mendeley read them back.
+const TAG_FIELDS: &[&str] = &["keywords", "groups", "mendeley-tags", "mendeley-groups"];
 
 /// Fields that carry the date; mapped for arXiv papers (litradar writes
 /// them back exactly), kept verbatim for other entries.
@@ -97,14 +105,18 @@ pub fn to_incoming(entry: &BibEntry) -> Result<Incoming, String> {
     let published = match field("arxivpublished") {
         Some(p) => parse_timestamp(p),
         None if ours => None,
-        None => date_from_fields(entry),
+        None => date_from_fields(entry).map(|date| first_version_month(date, arxiv.as_ref())),
     };
+    // A later date in the file is a newer version's (Zotero and arXiv's
+    // export write the newest version's date).
+    let file_date = (!ours).then(|| date_from_fields(entry)).flatten();
     let updated = field("arxivupdated")
         .and_then(parse_timestamp)
+        .or(file_date.filter(|d| published.is_some_and(|p| *d > p)))
         .or(published);
     let journal_ref = field("howpublished")
         .map(|h| fold_whitespace(&decode(h, Decode::Full)))
-        .or_else(|| if arxiv.is_none() { venue(entry) } else { None });
+        .or_else(|| venue(entry));
     let id = match (&arxiv, &doi) {
         (Some(a), _) => a.base().to_string(),
         (None, Some(d)) => format!("doi:{}", d.to_lowercase()),
@@ -140,14 +152,15 @@ pub fn to_incoming(entry: &BibEntry) -> Result<Incoming, String> {
             .or_else(|| derived("pdf")),
     };
     paper.normalize_categories();
-    let tags = field("keywords")
-        .map(|k| {
-            k.split([',', ';'])
-                .map(|t| fold_whitespace(&decode(t, Decode::Full)))
-                .filter(|t| !t.is_empty())
-                .collect()
-        })
-        .unwrap_or_default();
+    let mut tags: Vec<String> = Vec::new();
+    for list in TAG_FIELDS.iter().filter_map(|name| field(name)) {
+        for tag in list.split([',', ';']) {
+            let tag = fold_whitespace(&decode(tag, Decode::Full));
+            if !tag.is_empty() && !tags.iter().any(|t| t.eq_ignore_ascii_case(&tag)) {
+                tags.push(tag);
+            }
+        }
+    }
     let keep_dates = arxiv.is_none();
     let extras: Vec<(String, String)> = entry
         .fields
@@ -231,7 +244,8 @@ fn write_entry(out: &mut String, record: &PaperRecord) {
         fields.push(("note", Value::Braced(encode(comment, false))));
     }
     if let Some(journal) = &p.journal_ref {
-        if p.is_arxiv() || !(has_extra("journal") || has_extra("booktitle")) {
+        // An entry that came with its journal goes back with it, as it came.
+        if !(has_extra("journal") || has_extra("booktitle")) {
             fields.push(("howpublished", Value::Braced(encode(journal, false))));
         }
     }
@@ -439,6 +453,28 @@ fn date_from_fields(entry: &BibEntry) -> Option<chrono::DateTime<Utc>> {
     Some(Utc.from_utc_datetime(&day.and_hms_opt(0, 0, 0)?))
 }
 
+/// An arXiv paper's date is its first version's: the id says the month.
+/// Other dates in a file are a journal's year (NASA ADS) or the newest
+/// version's year (arXiv's own export writes 2023 for 1706.03762), so a
+/// date in another month gives way to the id's; one in the id's month is
+/// kept, day and all.
+fn first_version_month(
+    date: chrono::DateTime<Utc>,
+    arxiv: Option<&ArxivId>,
+) -> chrono::DateTime<Utc> {
+    use chrono::Datelike;
+    let Some(month) = arxiv.and_then(ArxivId::month) else {
+        return date;
+    };
+    if format!("{:04}-{:02}", date.year(), date.month()) == month {
+        return date;
+    }
+    NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d")
+        .ok()
+        .and_then(|day| day.and_hms_opt(0, 0, 0))
+        .map_or(date, |t| Utc.from_utc_datetime(&t))
+}
+
 /// "Nature 521(7553), 436-444 (2015)" from the usual fields.
 fn venue(entry: &BibEntry) -> Option<String> {
     let field = |name: &str| {
@@ -447,7 +483,12 @@ fn venue(entry: &BibEntry) -> Option<String> {
             .map(|v| fold_whitespace(&decode(v, Decode::Full)))
             .filter(|v| !v.is_empty())
     };
-    let mut text = field("journal").or_else(|| field("booktitle"))?;
+    // ADS leaves `journal = {\apj}` for AASTeX to expand.
+    let aas = entry.get("journal").and_then(journals::aas_journal);
+    let mut text = aas
+        .map(str::to_string)
+        .or_else(|| field("journal"))
+        .or_else(|| field("booktitle"))?;
     if let Some(volume) = field("volume") {
         text.push_str(&format!(" {volume}"));
         if let Some(number) = field("number") {

@@ -11,6 +11,7 @@
 //! children inherit what they lack from their parent (which may come
 //! later), and a repeated citation key is renamed with a warning.
 
+use super::groups::{Group, STATIC_GROUPS, static_groups};
 use std::collections::HashMap;
 
 /// One entry as written, field names lowercased, values with their outer
@@ -73,6 +74,8 @@ pub struct Read {
     /// Undefined macros kept by name, renamed duplicate keys, missing
     /// crossref parents.
     pub warnings: Vec<BibError>,
+    /// BibDesk's static groups, from the `@comment` it writes them in.
+    pub groups: Vec<Group>,
 }
 
 /// Parses a whole `.bib` file, all or nothing: the first error fails it.
@@ -93,6 +96,7 @@ pub fn read(text: &str) -> Read {
         macros: HashMap::new(),
         line_mark: std::cell::Cell::new((0, 1)),
         warnings: Vec::new(),
+        groups: Vec::new(),
     };
     for (i, m) in [
         "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
@@ -122,6 +126,7 @@ pub fn read(text: &str) -> Read {
         entries,
         errors,
         warnings,
+        groups: p.groups,
     }
 }
 
@@ -216,6 +221,7 @@ struct Parser {
     line_mark: std::cell::Cell<(usize, usize)>,
     /// Undefined macros, by line.
     warnings: Vec<BibError>,
+    groups: Vec<Group>,
 }
 
 impl Parser {
@@ -300,6 +306,7 @@ impl Parser {
         // As BibTeX does: the word alone is the comment; whatever follows
         // is text between entries (unbalanced braces included).
         if kind == "comment" {
+            self.bibdesk_groups(at);
             return Ok(None);
         }
         let close = match self.peek() {
@@ -335,6 +342,37 @@ impl Parser {
             }
             _ => self.entry(at, kind, close).map(Some),
         }
+    }
+
+    /// BibDesk's static groups when the comment at `at` holds them; the
+    /// comment is still skipped as text, as BibTeX skips it.
+    fn bibdesk_groups(&mut self, at: usize) {
+        let marker: Vec<char> = STATIC_GROUPS.chars().collect();
+        if !self.chars[self.pos..].starts_with(&marker) {
+            return;
+        }
+        let start = self.pos + marker.len();
+        let end_tag: Vec<char> = "</plist>".chars().collect();
+        let Some(len) = self.chars[start..]
+            .windows(end_tag.len())
+            .position(|w| w == end_tag.as_slice())
+        else {
+            let warning = self.error(at, "BibDesk's static groups end early; they are left out");
+            self.warnings.push(warning);
+            return;
+        };
+        let plist: String = self.chars[start..start + len + end_tag.len()]
+            .iter()
+            .collect();
+        let (groups, error) = static_groups(&plist);
+        if let Some(error) = error {
+            let warning = self.error(
+                at,
+                format!("BibDesk's static groups do not read past an error ({error})"),
+            );
+            self.warnings.push(warning);
+        }
+        self.groups.extend(groups);
     }
 
     fn skip_group(&mut self, open_pos: usize, close: char) -> Result<(), BibError> {

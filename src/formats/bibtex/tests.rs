@@ -115,8 +115,13 @@ fn imports_a_zotero_style_arxiv_entry() {
     let names: Vec<&str> = p.authors.iter().map(|a| a.name.as_str()).collect();
     assert_eq!(names, ["Ashish Vaswani", "Noam Shazeer", "Niki Parmar"]);
     assert_eq!(p.doi.as_deref(), Some("10.48550/arXiv.1706.03762"));
+    // Zotero writes the newest version's month; the id says the first's.
     assert_eq!(
         p.published.map(|t| format_timestamp(&t)),
+        Some("2017-06-01T00:00:00Z".into())
+    );
+    assert_eq!(
+        p.updated.map(|t| format_timestamp(&t)),
         Some("2017-12-01T00:00:00Z".into())
     );
     assert_eq!(

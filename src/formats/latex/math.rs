@@ -19,6 +19,18 @@ pub(super) fn simple_math(math: &str) -> Option<String> {
                     end += 1;
                 }
                 let name: String = chars[start..end].iter().collect();
+                // Math spacing (`2\,\mu m`) reads as a space, `\!` as none.
+                if name.is_empty() {
+                    match chars.get(start)? {
+                        ',' | ';' | ':' | ' ' => out.push(' '),
+                        '!' => {}
+                        // Escaped braces are braces (`$\{$z$\}$`).
+                        &brace @ ('{' | '}') => out.push(brace),
+                        _ => return None,
+                    }
+                    i = start + 1;
+                    continue;
+                }
                 // Text and font wrappers (`\mathrm{\mu}`, `\mbox{k}`) read as
                 // what they wrap.
                 let wrapper = matches!(
@@ -46,16 +58,32 @@ pub(super) fn simple_math(math: &str) -> Option<String> {
                         let inner: String = chars[i + 2..close].iter().collect();
                         (simple_math(&inner)?, close + 1)
                     }
+                    // `M_\odot`: the command is the script.
+                    '\\' => {
+                        let mut end = i + 2;
+                        while end < chars.len() && chars[end].is_ascii_alphabetic() {
+                            end += 1;
+                        }
+                        let name: String = chars[i + 2..end].iter().collect();
+                        (math_symbol(&name)?.to_string(), end)
+                    }
                     &a => (a.to_string(), i + 2),
                 };
                 for a in arg.chars() {
-                    out.push(script(a, c == '^')?);
+                    match script(a, c == '^') {
+                        Some(s) => out.push(s),
+                        // A symbol with no raised or lowered form reads
+                        // well inline (M☉, L*, x′); a letter or digit
+                        // without one would change the meaning.
+                        None if !a.is_alphanumeric() => out.push(a),
+                        None => return None,
+                    }
                 }
                 i = next;
             }
             // Grouping braces (`{}^{k}`) carry nothing to read.
             '{' | '}' => i += 1,
-            c if c.is_alphanumeric() || " +-=()/.,<>".contains(c) => {
+            c if c.is_alphanumeric() || !c.is_ascii() || " +-=()/.,<>*'|[]:;!".contains(c) => {
                 out.push(c);
                 i += 1;
             }
@@ -115,6 +143,19 @@ fn math_symbol(name: &str) -> Option<&'static str> {
         "in" => "∈",
         "sqrt" => "√",
         "circ" => "°",
+        "lt" => "<",
+        "gt" => ">",
+        "simeq" | "sime" => "≃",
+        "lesssim" | "lapprox" | "la" => "≲",
+        "gtrsim" | "gapprox" | "ga" => "≳",
+        "propto" => "∝",
+        "prime" => "′",
+        "star" => "⋆",
+        "ast" => "∗",
+        // Astronomers' sun and earth: M_\odot is a solar mass.
+        "odot" | "sun" => "☉",
+        "oplus" | "earth" => "⊕",
+        "AA" => "Å",
         _ => return None,
     })
 }
