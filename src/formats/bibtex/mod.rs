@@ -489,6 +489,11 @@ fn venue(entry: &BibEntry) -> Option<String> {
         .map(str::to_string)
         .or_else(|| field("journal"))
         .or_else(|| field("booktitle"))?;
+    // Google Scholar's "arXiv preprint arXiv:…" and dblp's "CoRR" name the
+    // preprint itself, not a journal it appeared in.
+    if text.to_lowercase().contains("arxiv") || text.eq_ignore_ascii_case("corr") {
+        return None;
+    }
     if let Some(volume) = field("volume") {
         text.push_str(&format!(" {volume}"));
         if let Some(number) = field("number") {

@@ -277,3 +277,40 @@ fn an_entry_without_title_is_an_error() {
             .contains("'k' has no title")
     );
 }
+
+#[test]
+fn an_arxiv_paper_keeps_the_journal_it_appeared_in_but_not_a_preprint_pointer() {
+    let text = r#"@article{Smidt:2015,
+	Author = {{Smidt}, J. and {Whalen}, D.~J.},
+	Eprint = {1411.5377},
+	Archiveprefix = {arXiv},
+	Journal = {\apj},
+	Pages = {44},
+	Volume = 805,
+	Year = 2015,
+	Title = {{Finding the First Cosmic Explosions}}}
+@article{turc2019,
+  title={Well-Read Students Learn Better},
+  author={Turc, Iulia},
+  journal={arXiv preprint arXiv:1908.08962v2 },
+  year={2019}
+}
+@article{dblp, title = {Attention}, journal = {CoRR}, volume = {abs/1706.03762}, year = {2017}}"#;
+    let items = import(text);
+    let smidt = &items[0].paper;
+    assert_eq!(smidt.journal_ref.as_deref(), Some("ApJ 805, 44 (2015)"));
+    assert_eq!(
+        smidt.published.map(|t| format_timestamp(&t)),
+        Some("2014-11-01T00:00:00Z".into()),
+        "the id's month, not the journal's year"
+    );
+    let turc = &items[1].paper;
+    assert_eq!(turc.id, "1908.08962");
+    assert_eq!(turc.journal_ref, None);
+    assert_eq!(items[2].paper.journal_ref, None);
+    // Written back, the entry keeps its own journal and gains no howpublished.
+    let mut record = record(smidt.clone(), "Smidt:2015", &[]);
+    record.bib = items[0].bib.clone();
+    let out = write(&[record]);
+    assert!(!out.contains("howpublished"), "{out}");
+}
