@@ -106,10 +106,47 @@ pub struct EmbedSettings {
     pub document_prefix: Option<String>,
 }
 
+/// The embedding model used when the settings name none.
+pub const DEFAULT_MODEL: &str = "all-MiniLM-L6-v2";
+
+/// What the user asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DeviceChoice {
+    /// A GPU if this build and this machine have one, else the CPU.
+    #[default]
+    Auto,
+    /// The CPU.
+    Cpu,
+    /// An NVIDIA GPU by index.
+    Cuda(usize),
+    /// The Apple GPU.
+    Metal,
+}
+
+impl std::str::FromStr for DeviceChoice {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let t = text.trim().to_ascii_lowercase();
+        match t.as_str() {
+            "auto" => Ok(DeviceChoice::Auto),
+            "cpu" => Ok(DeviceChoice::Cpu),
+            "cuda" | "gpu" => Ok(DeviceChoice::Cuda(0)),
+            "metal" => Ok(DeviceChoice::Metal),
+            _ => t
+                .strip_prefix("cuda:")
+                .and_then(|n| n.parse().ok())
+                .map(DeviceChoice::Cuda)
+                .ok_or_else(|| {
+                    format!("'{text}' is not a device; use auto, cpu, cuda, cuda:N or metal")
+                }),
+        }
+    }
+}
+
 impl Default for EmbedSettings {
     fn default() -> Self {
         EmbedSettings {
-            model: crate::embed::registry::DEFAULT_MODEL.to_string(),
+            model: DEFAULT_MODEL.to_string(),
             models_dir: None,
             device: "auto".into(),
             batch: 32,
@@ -125,7 +162,7 @@ impl EmbedSettings {
     pub fn models_dir(&self) -> PathBuf {
         self.models_dir
             .clone()
-            .unwrap_or_else(crate::embed::default_models_dir)
+            .unwrap_or_else(crate::home::default_models_dir)
     }
 }
 
@@ -148,14 +185,6 @@ impl Default for ReadingSettings {
             pass2_minutes: [30, 60],
             pass3_minutes: [120, 240],
         }
-    }
-}
-
-impl ReadingSettings {
-    /// The budgets, pass 1 first.
-    pub fn budgets(&self) -> [crate::reading::Budget; 3] {
-        [self.pass1_minutes, self.pass2_minutes, self.pass3_minutes]
-            .map(|[min, max]| crate::reading::Budget { min, max })
     }
 }
 
@@ -189,23 +218,11 @@ pub struct WatchSettings {
     pub sync_max: u64,
 }
 
-impl WatchSettings {
-    /// The most papers a sync of a watch fetches: the first sync (no sync
-    /// point yet) goes back `first_sync_max`, later ones up to `sync_max`.
-    pub fn cap(&self, watch: &crate::library::Watch) -> u64 {
-        if watch.sync_point.is_none() {
-            self.first_sync_max
-        } else {
-            self.sync_max
-        }
-    }
-}
-
 impl Default for ArxivSettings {
     fn default() -> Self {
         ArxivSettings {
             base_url: client::DEFAULT_BASE_URL.to_string(),
-            files_url: crate::fulltext::client::DEFAULT_FILES_URL.to_string(),
+            files_url: client::DEFAULT_FILES_URL.to_string(),
             delay_ms: client::DEFAULT_DELAY.as_millis() as u64,
             page_size: 100,
             max_retries: 4,
@@ -303,7 +320,7 @@ impl Config {
         if config.embed.batch == 0 {
             return Err("[embed] batch must be at least 1".into());
         }
-        if let Err(e) = config.embed.device.parse::<crate::embed::DeviceChoice>() {
+        if let Err(e) = config.embed.device.parse::<DeviceChoice>() {
             return Err(format!("[embed] device: {e}"));
         }
         for (n, [min, max]) in [
@@ -362,19 +379,6 @@ impl Config {
             })?;
         }
         Ok(())
-    }
-
-    /// The file client's settings (PDF, e-print, HTML).
-    pub fn files_client(&self) -> crate::fulltext::client::FilesConfig {
-        crate::fulltext::client::FilesConfig::from_api(&self.client(), &self.arxiv.files_url)
-    }
-
-    /// The PDF readers these settings name.
-    pub fn pdf_tools(&self) -> crate::fulltext::pdf::PdfTools {
-        crate::fulltext::pdf::PdfTools::detect(
-            &self.fulltext.pdftotext,
-            Duration::from_secs(self.fulltext.timeout_secs),
-        )
     }
 
     /// The API client settings.
@@ -447,7 +451,7 @@ mod tests {
             _ => None,
         })
         .expect("valid");
-        assert_eq!(c.files_client().base_url, "http://127.0.0.1:2");
+        assert_eq!(c.arxiv.files_url, "http://127.0.0.1:2");
         assert!(!c.fulltext.auto);
         assert!(
             c.apply_env(|name| (name == "LITRADAR_FULLTEXT_AUTO").then(|| "maybe".into()))

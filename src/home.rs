@@ -79,3 +79,10 @@ impl Home {
         self.root.join("config.toml")
     }
 }
+
+/// The default folder for models: `<cache dir>/litradar/models`.
+pub fn default_models_dir() -> PathBuf {
+    directories::ProjectDirs::from("", "", "litradar")
+        .map(|d| d.cache_dir().join("models"))
+        .unwrap_or_else(|| PathBuf::from("models"))
+}

@@ -18,6 +18,7 @@ pub mod paper;
 pub mod progress;
 pub mod radar;
 pub mod reading;
+pub mod record;
 pub mod search;
 pub mod starter;
 pub mod tui;

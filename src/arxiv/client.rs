@@ -13,6 +13,8 @@ use std::time::Duration;
 
 /// The public endpoint.
 pub const DEFAULT_BASE_URL: &str = "https://export.arxiv.org/api/query";
+/// Where arXiv serves papers' files (PDF, e-print source, HTML).
+pub const DEFAULT_FILES_URL: &str = "https://arxiv.org";
 /// arXiv asks for at least 3 s between requests.
 pub const DEFAULT_DELAY: Duration = Duration::from_secs(3);
 /// The API serves at most this many results per request.

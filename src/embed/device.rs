@@ -2,43 +2,9 @@
 //! GPUs need the `cuda` or `metal` Cargo feature; `auto` takes a GPU when
 //! the build has one and one is present, and says which it took.
 
+use crate::config::DeviceChoice;
 use candle_core::Device;
 
-/// What the user asked for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum DeviceChoice {
-    /// A GPU if this build and this machine have one, else the CPU.
-    #[default]
-    Auto,
-    /// The CPU.
-    Cpu,
-    /// An NVIDIA GPU by index.
-    Cuda(usize),
-    /// The Apple GPU.
-    Metal,
-}
-
-impl std::str::FromStr for DeviceChoice {
-    type Err = String;
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let t = text.trim().to_ascii_lowercase();
-        match t.as_str() {
-            "auto" => Ok(DeviceChoice::Auto),
-            "cpu" => Ok(DeviceChoice::Cpu),
-            "cuda" | "gpu" => Ok(DeviceChoice::Cuda(0)),
-            "metal" => Ok(DeviceChoice::Metal),
-            _ => t
-                .strip_prefix("cuda:")
-                .and_then(|n| n.parse().ok())
-                .map(DeviceChoice::Cuda)
-                .ok_or_else(|| {
-                    format!("'{text}' is not a device; use auto, cpu, cuda, cuda:N or metal")
-                }),
-        }
-    }
-}
-
-/// Opens the device; `Err` says why a requested GPU is not usable.
 /// The device the settings (or `--device`, which wins) name: the one place
 /// the CLI and the app resolve it. A name that is not a device is an
 /// error that says which names are.
@@ -62,6 +28,7 @@ pub enum DeviceError {
     Unavailable(String),
 }
 
+/// Opens the device; `Err` says why a requested GPU is not usable.
 pub fn open(choice: DeviceChoice) -> Result<Device, String> {
     match choice {
         DeviceChoice::Cpu => Ok(Device::Cpu),

@@ -15,7 +15,7 @@ pub mod store;
 pub mod tiny;
 mod weights;
 
-pub use device::DeviceChoice;
+pub use crate::config::DeviceChoice;
 pub use model::{Embedder, Engine};
 
 use crate::paper::Paper;
@@ -49,12 +49,7 @@ pub enum EmbedError {
     Fetch(String),
 }
 
-/// The default folder for models: `<cache dir>/litradar/models`.
-pub fn default_models_dir() -> PathBuf {
-    directories::ProjectDirs::from("", "", "litradar")
-        .map(|d| d.cache_dir().join("models"))
-        .unwrap_or_else(|| PathBuf::from("models"))
-}
+pub use crate::home::default_models_dir;
 
 /// A model named by the user: a known name, or a directory.
 #[derive(Debug, Clone)]

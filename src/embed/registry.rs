@@ -31,8 +31,7 @@ pub struct KnownModel {
     pub description: &'static str,
 }
 
-/// The default model.
-pub const DEFAULT_MODEL: &str = "all-MiniLM-L6-v2";
+pub use crate::config::DEFAULT_MODEL;
 
 /// Files a model directory must have.
 pub const REQUIRED_FILES: &[&str] = &["config.json", "tokenizer.json", "model.safetensors"];

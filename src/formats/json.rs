@@ -3,8 +3,8 @@
 //! corpus layout, where authors are plain strings).
 
 use crate::arxiv::ArxivId;
-use crate::library::{Incoming, PaperRecord};
 use crate::paper::{Author, Paper, fold_whitespace, format_timestamp, parse_timestamp};
+use crate::record::{Incoming, PaperRecord};
 use serde::{Deserialize, Serialize};
 
 /// One author in JSON.

@@ -1,7 +1,7 @@
 //! A Markdown reading list of papers: one section per paper with its
 //! metadata, tags and abstract, ready for a notes app.
 
-use crate::library::PaperRecord;
+use crate::record::PaperRecord;
 
 /// Renders records as one Markdown document.
 pub fn reading_list(records: &[PaperRecord]) -> String {

@@ -12,7 +12,7 @@ use std::io::Read;
 use std::time::Duration;
 
 /// arxiv.org.
-pub const DEFAULT_FILES_URL: &str = "https://arxiv.org";
+pub use crate::arxiv::client::DEFAULT_FILES_URL;
 /// Bodies bigger than this are refused.
 const MAX_BODY_BYTES: u64 = 256 << 20;
 /// The longest `Retry-After` honoured.
@@ -34,6 +34,11 @@ pub struct FilesConfig {
 }
 
 impl FilesConfig {
+    /// The file client `[arxiv]` sets up (PDF, e-print, HTML).
+    pub fn from_config(config: &crate::config::Config) -> FilesConfig {
+        FilesConfig::from_api(&config.client(), &config.arxiv.files_url)
+    }
+
     /// The file client's settings from the API client's and a base URL.
     pub fn from_api(api: &ClientConfig, base_url: &str) -> FilesConfig {
         FilesConfig {

@@ -5,7 +5,7 @@
 
 use super::acquire::{AcquireError, Fetcher, Report};
 use super::archive::Limits;
-use super::client::FilesClient;
+use super::client::{FilesClient, FilesConfig};
 use super::document::Source;
 use super::files::FileStore;
 use crate::arxiv::Pacer;
@@ -38,8 +38,8 @@ impl PaperOutcome {
 /// Builds the fetcher the settings describe, taking turns on `pacer`.
 pub fn fetcher(config: &Config, home: &Home, pacer: Pacer) -> Result<Fetcher, AcquireError> {
     Ok(Fetcher {
-        client: FilesClient::new(config.files_client(), pacer)?,
-        tools: config.pdf_tools(),
+        client: FilesClient::new(FilesConfig::from_config(config), pacer)?,
+        tools: crate::fulltext::pdf::PdfTools::from_config(config),
         files: FileStore::new(home.root()),
         limits: Limits::default(),
     })

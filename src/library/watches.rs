@@ -22,6 +22,19 @@ pub struct Watch {
     pub last_added: u64,
 }
 
+impl Watch {
+    /// The most papers a sync of this watch fetches: the first sync (no
+    /// sync point yet) goes back `first_sync_max`, later ones up to
+    /// `sync_max`.
+    pub fn sync_cap(&self, settings: &crate::config::WatchSettings) -> u64 {
+        if self.sync_point.is_none() {
+            settings.first_sync_max
+        } else {
+            settings.sync_max
+        }
+    }
+}
+
 fn read_watch(row: &Row<'_>) -> rusqlite::Result<Watch> {
     let time = |i: usize| -> rusqlite::Result<Option<DateTime<Utc>>> {
         Ok(row

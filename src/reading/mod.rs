@@ -163,6 +163,16 @@ pub struct Budget {
 }
 
 impl Budget {
+    /// The budgets `[reading]` sets, pass 1 first.
+    pub fn from_settings(settings: &crate::config::ReadingSettings) -> [Budget; 3] {
+        [
+            settings.pass1_minutes,
+            settings.pass2_minutes,
+            settings.pass3_minutes,
+        ]
+        .map(|[min, max]| Budget { min, max })
+    }
+
     /// Minutes past the upper end, if any.
     pub fn over(self, seconds: i64) -> Option<i64> {
         let minutes = seconds / 60;

@@ -76,7 +76,7 @@ fn budget_text(seconds: i64, budget: Budget) -> String {
 }
 
 fn paper(home: &Home, s: &mut Opened, id: &str, action: PaperAction) -> anyhow::Result<()> {
-    let budgets = s.config.reading.budgets();
+    let budgets = crate::reading::Budget::from_settings(&s.config.reading);
     match action {
         PaperAction::Start {
             pass,
@@ -254,7 +254,7 @@ fn start(
     mut force: bool,
     left_running: Option<LeftRunning>,
 ) -> anyhow::Result<()> {
-    let budgets = s.config.reading.budgets();
+    let budgets = crate::reading::Budget::from_settings(&s.config.reading);
     loop {
         match s.lib.start_timer(id, pass, force, now()) {
             Ok(session) => {
@@ -340,7 +340,7 @@ fn stop(s: &mut Opened, id: Option<&str>) -> anyhow::Result<()> {
     let session = s.lib.stop_timer(now())?;
     let (_, passes) = s.lib.passes(&session.paper_id)?;
     let total = passes[index(session.pass)].seconds;
-    let budget = s.config.reading.budgets()[index(session.pass)];
+    let budget = crate::reading::Budget::from_settings(&s.config.reading)[index(session.pass)];
     eprintln!(
         "Logged {} on {} of {} ({})",
         human_duration(session.seconds(now())),
@@ -360,7 +360,7 @@ fn status(s: &Opened, json: bool) -> anyhow::Result<()> {
     }
     match running {
         Some(r) => {
-            let budget = s.config.reading.budgets()[index(r.pass)];
+            let budget = crate::reading::Budget::from_settings(&s.config.reading)[index(r.pass)];
             let (_, passes) = s.lib.passes(&r.paper_id)?;
             let total = passes[index(r.pass)].seconds + r.seconds(now());
             println!(
@@ -375,7 +375,7 @@ fn status(s: &Opened, json: bool) -> anyhow::Result<()> {
 }
 
 fn running_json(r: &Session, s: &Opened) -> serde_json::Value {
-    let budget = s.config.reading.budgets()[index(r.pass)];
+    let budget = crate::reading::Budget::from_settings(&s.config.reading)[index(r.pass)];
     serde_json::json!({
         "id": r.paper_id,
         "pass": r.pass.number(),
@@ -410,7 +410,7 @@ fn paper_status(s: &Opened, id: &str, json: bool) -> anyhow::Result<()> {
     let record = s.lib.find(id)?;
     let (paper_id, passes) = s.lib.passes(&record.paper.id)?;
     let running = s.lib.running_timer()?.filter(|r| r.paper_id == paper_id);
-    let budgets = s.config.reading.budgets();
+    let budgets = crate::reading::Budget::from_settings(&s.config.reading);
     if json {
         return print_json(&serde_json::json!({
             "id": paper_id,
@@ -532,7 +532,7 @@ fn note(
 
 fn queue(s: &Opened, json: bool) -> anyhow::Result<()> {
     let items = order_queue(s.lib.queue_items()?);
-    let budgets = s.config.reading.budgets();
+    let budgets = crate::reading::Budget::from_settings(&s.config.reading);
     let mut rows = Vec::new();
     for item in &items {
         let record = s.lib.get(&item.paper_id)?;
@@ -638,7 +638,7 @@ fn log(s: &Opened, since: Option<chrono::NaiveDate>, json: bool) -> anyhow::Resu
 
 fn stats(s: &Opened, json: bool) -> anyhow::Result<()> {
     let states = s.lib.reading_states()?;
-    let budgets = s.config.reading.budgets();
+    let budgets = crate::reading::Budget::from_settings(&s.config.reading);
     let papers = s.lib.paper_count()?;
     let per_pass = crate::reading::stats::totals(&states, &budgets);
     if json {

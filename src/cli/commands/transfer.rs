@@ -75,9 +75,12 @@ pub fn export(home: &Home, args: ExportArgs) -> anyhow::Result<()> {
                 let (_, passes) = s.lib.passes(&record.paper.id)?;
                 papers.push((record, passes));
             }
-            let report =
-                crate::reading::export::export_dir(dir, &papers, &s.config.reading.budgets())
-                    .with_context(|| format!("cannot write notes to {}", dir.display()))?;
+            let report = crate::reading::export::export_dir(
+                dir,
+                &papers,
+                &crate::reading::Budget::from_settings(&s.config.reading),
+            )
+            .with_context(|| format!("cannot write notes to {}", dir.display()))?;
             eprintln!(
                 "Wrote {} note files to {} ({} already up to date)",
                 report.written.len(),

@@ -110,7 +110,7 @@ fn sync(
     let mut client = ArxivClient::new(s.config.client())?;
     let mut reports = Vec::new();
     for watch in &watches {
-        let cap = max.unwrap_or_else(|| s.config.watch.cap(watch));
+        let cap = max.unwrap_or_else(|| watch.sync_cap(&s.config.watch));
         let bar = Bar::new(&watch.name);
         let result = ingest::sync_watch(
             &mut s.lib,

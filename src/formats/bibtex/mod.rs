@@ -13,8 +13,8 @@ pub use parse::{BibEntry, BibError, Read, month_number, parse, read};
 
 use crate::arxiv::ArxivId;
 use crate::formats::latex::{Decode, balance_braces, decode, encode};
-use crate::library::{BibExtras, Incoming, PaperRecord};
 use crate::paper::{Author, Paper, fold_whitespace, format_timestamp, parse_timestamp};
+use crate::record::{BibExtras, Incoming, PaperRecord};
 use chrono::{NaiveDate, TimeZone, Utc};
 
 /// Fields litradar maps to its own; everything else travels in [`BibExtras`].

@@ -77,6 +77,14 @@ pub struct Extracted {
 }
 
 impl PdfTools {
+    /// The PDF readers `[fulltext]` names.
+    pub fn from_config(config: &crate::config::Config) -> PdfTools {
+        PdfTools::detect(
+            &config.fulltext.pdftotext,
+            std::time::Duration::from_secs(config.fulltext.timeout_secs),
+        )
+    }
+
     /// Finds the readers: `pdftotext` at `program` (a name looked up in
     /// PATH, or a path; empty or "none" turns it off) and this program for
     /// the built-in one when it is litradar.

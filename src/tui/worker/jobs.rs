@@ -124,7 +124,7 @@ pub fn sync_job(setup: &Setup, cancel: &AtomicBool, updates: &Sender<Update>) {
         let progress = JobProgress::new(&label, cancel, updates);
         let mut added = 0;
         for w in &watches {
-            let cap = setup.config.watch.cap(w);
+            let cap = w.sync_cap(&setup.config.watch);
             let report = ingest::sync_watch(
                 &mut lib,
                 &mut client,

@@ -63,7 +63,7 @@ pub fn reading(lib: &Library, config: &Config) -> anyhow::Result<ReadingData> {
         .collect::<anyhow::Result<Vec<_>>>()?;
     Ok(ReadingData {
         queue,
-        budgets: Some(config.reading.budgets()),
+        budgets: Some(crate::reading::Budget::from_settings(&config.reading)),
     })
 }
 
