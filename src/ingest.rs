@@ -345,7 +345,7 @@ fn bibtex_items(text: &str, strict: bool) -> Result<BibItems, String> {
             Err(m) => skipped.push(Skipped {
                 line: entry.line,
                 key: Some(entry.key.clone()),
-                reason: m,
+                reason: m.to_string(),
             }),
         }
     }
@@ -439,7 +439,7 @@ pub fn import_file(
             (items, Merge::KeepExisting)
         }
         ImportFormat::Jsonl => (
-            json::parse_papers(&text).map_err(parse_error)?,
+            json::parse_papers(&text).map_err(|e| parse_error(e.to_string()))?,
             Merge::KeepExisting,
         ),
     };

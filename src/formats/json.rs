@@ -2,6 +2,7 @@
 //! `export --format json`, and what `import` reads from JSON Lines (also the
 //! corpus layout, where authors are plain strings).
 
+use super::{RecordAt, RecordError};
 use crate::arxiv::ArxivId;
 use crate::paper::{Author, Paper, fold_whitespace, format_timestamp, parse_timestamp};
 use crate::record::{Incoming, PaperRecord};
@@ -154,15 +155,20 @@ enum InputCategories {
 
 /// Reads JSON Lines (one paper per line) or a JSON array of papers.
 /// Errors name the line (or array position) and stop the whole import.
-pub fn parse_papers(text: &str) -> Result<Vec<Incoming>, String> {
+pub fn parse_papers(text: &str) -> Result<Vec<Incoming>, RecordAt> {
+    let at = |place, number, error| RecordAt {
+        place,
+        number,
+        error,
+    };
     let trimmed = text.trim_start_matches('\u{feff}').trim_start();
     if trimmed.starts_with('[') {
-        let records: Vec<InputRecord> =
-            serde_json::from_str(trimmed).map_err(|e| format!("line {}: {e}", e.line()))?;
+        let records: Vec<InputRecord> = serde_json::from_str(trimmed)
+            .map_err(|e| at("line", e.line(), RecordError::Json(e.to_string())))?;
         return records
             .into_iter()
             .enumerate()
-            .map(|(i, r)| to_incoming(r).map_err(|e| format!("item {}: {e}", i + 1)))
+            .map(|(i, r)| to_incoming(r).map_err(|e| at("item", i + 1, e)))
             .collect();
     }
     let mut out = Vec::new();
@@ -171,25 +177,26 @@ pub fn parse_papers(text: &str) -> Result<Vec<Incoming>, String> {
         if line.is_empty() {
             continue;
         }
-        let record: InputRecord =
-            serde_json::from_str(line).map_err(|e| format!("line {}: {e}", n + 1))?;
-        out.push(to_incoming(record).map_err(|e| format!("line {}: {e}", n + 1))?);
+        let record: InputRecord = serde_json::from_str(line)
+            .map_err(|e| at("line", n + 1, RecordError::Json(e.to_string())))?;
+        out.push(to_incoming(record).map_err(|e| at("line", n + 1, e))?);
     }
     Ok(out)
 }
 
-fn to_incoming(r: InputRecord) -> Result<Incoming, String> {
-    let id = ArxivId::parse(&r.id).map_err(|e| e.to_string())?;
+fn to_incoming(r: InputRecord) -> Result<Incoming, RecordError> {
+    let id = ArxivId::parse(&r.id)?;
     let title = fold_whitespace(&r.title);
     if title.is_empty() {
-        return Err(format!("{} has an empty title", r.id));
+        return Err(RecordError::EmptyTitle(r.id));
     }
-    let time = |value: Option<String>, what: &str| -> Result<_, String> {
+    let time = |value: Option<String>, what: &'static str| -> Result<_, RecordError> {
         match value {
             None => Ok(None),
-            Some(s) => parse_timestamp(&s)
-                .map(Some)
-                .ok_or_else(|| format!("{what} '{s}' is not an RFC 3339 timestamp")),
+            Some(value) => match parse_timestamp(&value) {
+                Some(t) => Ok(Some(t)),
+                None => Err(RecordError::BadTimestamp { what, value }),
+            },
         }
     };
     let published = time(r.published, "published")?;
@@ -287,7 +294,7 @@ mod tests {
             ("{not json", "line 1"),
         ];
         for (text, fragment) in bad {
-            let err = parse_papers(text).expect_err(text);
+            let err = parse_papers(text).expect_err(text).to_string();
             assert!(err.contains(fragment), "{err}");
         }
     }

@@ -9,6 +9,43 @@ pub mod markdown;
 
 use std::path::Path;
 
+/// A record in a file that cannot become a paper.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RecordError {
+    /// A BibTeX entry without a title, by citation key.
+    #[error("entry '{0}' has no title")]
+    NoTitle(String),
+    /// A JSON record whose title is empty, by id.
+    #[error("{0} has an empty title")]
+    EmptyTitle(String),
+    /// The id is not an arXiv id.
+    #[error(transparent)]
+    BadId(#[from] crate::arxiv::IdError),
+    /// A date that does not read.
+    #[error("{what} '{value}' is not an RFC 3339 timestamp")]
+    BadTimestamp {
+        /// Which date (`published`, `updated`).
+        what: &'static str,
+        /// As written.
+        value: String,
+    },
+    /// Not JSON, or not the shape of a paper.
+    #[error("{0}")]
+    Json(String),
+}
+
+/// A record error and where it is: `line 3: …` or `item 2: …`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{place} {number}: {error}")]
+pub struct RecordAt {
+    /// `line` (JSON Lines, a parse error) or `item` (a JSON array's record).
+    pub place: &'static str,
+    /// 1-based.
+    pub number: usize,
+    /// What is wrong.
+    pub error: RecordError,
+}
+
 /// A file format `import` understands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ImportFormat {

@@ -45,11 +45,44 @@ fn id_text(v: &serde_json::Value) -> String {
     }
 }
 
+/// A BEIR folder that does not read.
+#[derive(Debug, thiserror::Error)]
+pub enum EvalError {
+    /// A file is missing or unreadable.
+    #[error("{path}: {source}")]
+    Read {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A line that is not what the format says.
+    #[error("{file} line {line}: {message}")]
+    Line {
+        /// The file, relative to the folder.
+        file: String,
+        /// 1-based.
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// No query has a judgement in the split.
+    #[error("no query in queries.jsonl has judgements in {0}")]
+    NoJudgedQueries(String),
+}
+
 /// Reads a BEIR folder; errors name the file and line.
-pub fn load(dir: &Path, split: &str) -> Result<Dataset, String> {
+pub fn load(dir: &Path, split: &str) -> Result<Dataset, EvalError> {
     let read = |name: &str| {
-        std::fs::read_to_string(dir.join(name))
-            .map_err(|e| format!("{}: {e}", dir.join(name).display()))
+        std::fs::read_to_string(dir.join(name)).map_err(|source| EvalError::Read {
+            path: dir.join(name),
+            source,
+        })
+    };
+    let line_error = |file: &str, n: usize, message: String| EvalError::Line {
+        file: file.to_string(),
+        line: n + 1,
+        message,
     };
     let qrels_name = format!("qrels/{split}.tsv");
     let mut qrels: HashMap<String, HashMap<String, u32>> = HashMap::new();
@@ -62,17 +95,16 @@ pub fn load(dir: &Path, split: &str) -> Result<Dataset, String> {
             continue;
         }
         let [q, d, score] = cols.as_slice() else {
-            return Err(format!(
-                "{qrels_name} line {}: expected query-id, corpus-id, score",
-                n + 1
+            return Err(line_error(
+                &qrels_name,
+                n,
+                "expected query-id, corpus-id, score".into(),
             ));
         };
-        let score: u32 = score.trim().parse().map_err(|_| {
-            format!(
-                "{qrels_name} line {}: score '{score}' is not a number",
-                n + 1
-            )
-        })?;
+        let score: u32 = score
+            .trim()
+            .parse()
+            .map_err(|_| line_error(&qrels_name, n, format!("score '{score}' is not a number")))?;
         qrels
             .entry(q.trim().to_string())
             .or_default()
@@ -84,7 +116,7 @@ pub fn load(dir: &Path, split: &str) -> Result<Dataset, String> {
             continue;
         }
         let doc: Doc =
-            serde_json::from_str(line).map_err(|e| format!("corpus.jsonl line {}: {e}", n + 1))?;
+            serde_json::from_str(line).map_err(|e| line_error("corpus.jsonl", n, e.to_string()))?;
         corpus.push((id_text(&doc.id), doc.title, doc.text));
     }
     let mut queries = Vec::new();
@@ -92,17 +124,15 @@ pub fn load(dir: &Path, split: &str) -> Result<Dataset, String> {
         if line.trim().is_empty() {
             continue;
         }
-        let q: Doc =
-            serde_json::from_str(line).map_err(|e| format!("queries.jsonl line {}: {e}", n + 1))?;
+        let q: Doc = serde_json::from_str(line)
+            .map_err(|e| line_error("queries.jsonl", n, e.to_string()))?;
         let id = id_text(&q.id);
         if qrels.contains_key(&id) {
             queries.push((id, q.text));
         }
     }
     if queries.is_empty() {
-        return Err(format!(
-            "no query in queries.jsonl has judgements in {qrels_name}"
-        ));
+        return Err(EvalError::NoJudgedQueries(qrels_name));
     }
     Ok(Dataset {
         corpus,
@@ -396,8 +426,15 @@ mod tests {
         assert_eq!(d.corpus[1].0, "2");
         assert_eq!(d.queries, vec![("q1".to_string(), "x?".to_string())]);
         let err = load(dir.path(), "test").expect_err("no split");
-        assert!(err.contains("qrels/test.tsv"), "{err}");
+        assert!(
+            matches!(&err, EvalError::Read { path, .. } if path.ends_with("qrels/test.tsv")),
+            "{err}"
+        );
         std::fs::write(dir.path().join("qrels/bad.tsv"), "q1\t1\n").expect("bad");
-        assert!(load(dir.path(), "bad").expect_err("bad").contains("line 1"));
+        let err = load(dir.path(), "bad").expect_err("bad");
+        assert!(
+            matches!(&err, EvalError::Line { file, line: 1, .. } if file == "qrels/bad.tsv"),
+            "{err}"
+        );
     }
 }

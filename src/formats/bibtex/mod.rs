@@ -55,13 +55,13 @@ const MONTH_MACROS: [&str; 12] = [
 ];
 
 /// Turns one entry into a paper on its way into the library.
-pub fn to_incoming(entry: &BibEntry) -> Result<Incoming, String> {
+pub fn to_incoming(entry: &BibEntry) -> Result<Incoming, super::RecordError> {
     let field = |name: &str| entry.get(name).map(str::trim).filter(|v| !v.is_empty());
     let arxiv = find_arxiv_id(entry);
     let title = field("title")
         .map(|t| fold_whitespace(&decode(t, Decode::Full)))
         .filter(|t| !t.is_empty())
-        .ok_or_else(|| format!("entry '{}' has no title", entry.key))?;
+        .ok_or_else(|| super::RecordError::NoTitle(entry.key.clone()))?;
     let authors = field("author")
         .or_else(|| field("editor"))
         .map(split_names)

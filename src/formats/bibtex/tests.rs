@@ -271,11 +271,9 @@ fn names_and_affiliations_survive() {
 #[test]
 fn an_entry_without_title_is_an_error() {
     let entry = &parse("@misc{k, author={A}}").expect("parses")[0];
-    assert!(
-        to_incoming(entry)
-            .expect_err("no title")
-            .contains("'k' has no title")
-    );
+    let err = to_incoming(entry).expect_err("no title");
+    assert_eq!(err, crate::formats::RecordError::NoTitle("k".into()));
+    assert_eq!(err.to_string(), "entry 'k' has no title");
 }
 
 #[test]
