@@ -295,8 +295,9 @@ impl Config {
         Ok(config)
     }
 
-    /// Parses TOML text; the message carries the line and column.
-    pub fn parse(text: &str) -> Result<Config, String> {
+    /// Parses TOML text; the message carries the line and column and
+    /// becomes [`ConfigError::Parse`] with the file's path in [`Config::load`].
+    pub(crate) fn parse(text: &str) -> Result<Config, String> {
         let config: Config =
             toml::from_str(text).map_err(|e| crate::paper::fold_whitespace(&e.to_string()))?;
         if config.arxiv.page_size == 0 || config.arxiv.page_size > client::MAX_PAGE_SIZE {

@@ -13,13 +13,22 @@ struct TagFile {
     tags: HashMap<String, Vec<String>>,
 }
 
+/// The built-in starter data does not read: a defect of the build.
+#[derive(Debug, thiserror::Error)]
+pub enum StarterError {
+    /// papers/starter.atom.
+    #[error("the built-in starter feed is broken: {0}")]
+    Feed(#[from] crate::arxiv::AtomError),
+    /// papers/starter-tags.toml.
+    #[error("the built-in starter tags are broken: {0}")]
+    Tags(#[from] toml::de::Error),
+}
+
 /// The starter papers with their tags. The data ships with the binary and
 /// is checked by tests, so a failure here is a build defect, reported as such.
-pub fn items() -> Result<Vec<Incoming>, String> {
-    let feed = crate::arxiv::parse_feed(FEED)
-        .map_err(|e| format!("the built-in starter feed is broken: {e}"))?;
-    let tags: TagFile =
-        toml::from_str(TAGS).map_err(|e| format!("the built-in starter tags are broken: {e}"))?;
+pub fn items() -> Result<Vec<Incoming>, StarterError> {
+    let feed = crate::arxiv::parse_feed(FEED)?;
+    let tags: TagFile = toml::from_str(TAGS)?;
     Ok(feed
         .entries
         .into_iter()
@@ -33,7 +42,8 @@ pub fn items() -> Result<Vec<Incoming>, String> {
 
 /// Loads (or refreshes) the starter library into `lib`.
 pub fn load(lib: &mut Library) -> Result<UpsertReport, LibraryError> {
-    let items = items().map_err(|e| LibraryError::Corrupt("starter library".into(), e))?;
+    let items =
+        items().map_err(|e| LibraryError::Corrupt("the starter library".into(), e.to_string()))?;
     lib.upsert(&items, "starter", Merge::Refresh)
 }
 

@@ -111,6 +111,7 @@ fn exit_code(e: &anyhow::Error) -> u8 {
                 Some(
                     RadarError::NeedsRationale(_)
                         | RadarError::Invalid(_)
+                        | RadarError::Shape(_)
                         | RadarError::NoBlip(_)
                         | RadarError::NoEdition(_)
                 )

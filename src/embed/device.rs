@@ -14,7 +14,7 @@ pub fn configured(
 ) -> Result<Device, DeviceError> {
     let text = flag.unwrap_or(&settings.device);
     let choice: DeviceChoice = text.parse().map_err(DeviceError::Unknown)?;
-    open(choice).map_err(DeviceError::Unavailable)
+    open(choice)
 }
 
 /// Why no device could be had.
@@ -29,7 +29,7 @@ pub enum DeviceError {
 }
 
 /// Opens the device; `Err` says why a requested GPU is not usable.
-pub fn open(choice: DeviceChoice) -> Result<Device, String> {
+pub fn open(choice: DeviceChoice) -> Result<Device, DeviceError> {
     match choice {
         DeviceChoice::Cpu => Ok(Device::Cpu),
         DeviceChoice::Cuda(n) => cuda(n),
@@ -48,23 +48,29 @@ pub fn describe(device: &Device) -> String {
 }
 
 #[cfg(feature = "cuda")]
-fn cuda(n: usize) -> Result<Device, String> {
-    Device::new_cuda(n).map_err(|e| format!("CUDA device {n} is not usable: {e}"))
+fn cuda(n: usize) -> Result<Device, DeviceError> {
+    Device::new_cuda(n)
+        .map_err(|e| DeviceError::Unavailable(format!("CUDA device {n} is not usable: {e}")))
 }
 
 #[cfg(not(feature = "cuda"))]
-fn cuda(_: usize) -> Result<Device, String> {
-    Err("this litradar was built without GPU support; rebuild with `--features cuda`".into())
+fn cuda(_: usize) -> Result<Device, DeviceError> {
+    Err(DeviceError::Unavailable(
+        "this litradar was built without GPU support; rebuild with `--features cuda`".into(),
+    ))
 }
 
 #[cfg(feature = "metal")]
-fn metal() -> Result<Device, String> {
-    Device::new_metal(0).map_err(|e| format!("the Metal device is not usable: {e}"))
+fn metal() -> Result<Device, DeviceError> {
+    Device::new_metal(0)
+        .map_err(|e| DeviceError::Unavailable(format!("the Metal device is not usable: {e}")))
 }
 
 #[cfg(not(feature = "metal"))]
-fn metal() -> Result<Device, String> {
-    Err("this litradar was built without Metal support; rebuild with `--features metal`".into())
+fn metal() -> Result<Device, DeviceError> {
+    Err(DeviceError::Unavailable(
+        "this litradar was built without Metal support; rebuild with `--features metal`".into(),
+    ))
 }
 
 #[cfg(test)]
@@ -92,7 +98,10 @@ mod tests {
         if !cfg!(any(feature = "cuda", feature = "metal")) {
             assert_eq!(describe(&device), "cpu");
             let err = open(DeviceChoice::Cuda(0)).expect_err("no GPU in this build");
-            assert!(err.contains("--features cuda"));
+            assert!(
+                matches!(&err, DeviceError::Unavailable(why) if why.contains("--features cuda")),
+                "{err}"
+            );
         }
     }
 }

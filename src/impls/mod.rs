@@ -228,15 +228,19 @@ pub enum Tolerance {
     Relative(f64),
 }
 
+/// Text that is not a tolerance, as written.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("'{0}' is not a tolerance; write an amount (0.5) or a percentage (5%)")]
+pub struct BadTolerance(pub String);
+
 impl Tolerance {
     /// The default: 5 % of the claimed value.
     pub const DEFAULT: Tolerance = Tolerance::Relative(0.05);
 
     /// Reads `0.5` (absolute) or `5%` (relative).
-    pub fn parse(text: &str) -> Result<Tolerance, String> {
+    pub fn parse(text: &str) -> Result<Tolerance, BadTolerance> {
         let t = text.trim();
-        let bad =
-            || format!("'{text}' is not a tolerance; write an amount (0.5) or a percentage (5%)");
+        let bad = || BadTolerance(text.to_string());
         let tol = match t.strip_suffix('%') {
             Some(p) => Tolerance::Relative(p.trim().parse::<f64>().map_err(|_| bad())? / 100.0),
             None => Tolerance::Absolute(t.parse::<f64>().map_err(|_| bad())?),

@@ -59,28 +59,54 @@ pub fn find_program(program: &str, workdir: &Path) -> Option<PathBuf> {
         .find(|p| is_runnable(p))
 }
 
+/// Why a link cannot run now; each says what to do about it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CannotRun {
+    /// A repository link without a clone to run in.
+    #[error("{0} is a repository: clone it, then link the folder (or give --workdir CLONE)")]
+    NotCloned(String),
+    /// The bundled starters need litradar's source tree.
+    #[error(
+        "the starter implementations run from litradar's source tree, which is not at {} (set LITRADAR_SOURCE_DIR)",
+        .0.display()
+    )]
+    NoSourceTree(PathBuf),
+    /// The linked folder was moved or deleted.
+    #[error("the folder {} is gone", .0.display())]
+    FolderGone(PathBuf),
+    /// The working directory was moved or deleted.
+    #[error("the working directory {} is gone", .0.display())]
+    WorkdirGone(PathBuf),
+    /// The link has no command.
+    #[error("no command to run: set one with `litradar impl link ID LOCATION --cmd \"...\"`")]
+    NoCommand,
+    /// The program is not installed or not executable.
+    #[error("cannot start '{program}': not found {}", match .workdir {
+        Some(dir) => format!("in {}", dir.display()),
+        None => "on PATH".to_string(),
+    })]
+    ProgramNotFound {
+        /// As linked.
+        program: String,
+        /// The folder a relative path was looked up in; `None` for `PATH`.
+        workdir: Option<PathBuf>,
+    },
+}
+
 /// Checks a link and says how to run it, or why it cannot run.
-pub fn resolve(imp: &Implementation, source: &Path) -> Result<Runnable, String> {
+pub fn resolve(imp: &Implementation, source: &Path) -> Result<Runnable, CannotRun> {
     let folder = match imp.kind {
         Kind::Local => expand_home(&imp.location),
         Kind::Starter => source.join(&imp.location),
         Kind::Git => match &imp.workdir {
             Some(w) => expand_home(w),
-            None => {
-                return Err(format!(
-                    "{} is a repository: clone it, then link the folder (or give --workdir CLONE)",
-                    imp.location
-                ));
-            }
+            None => return Err(CannotRun::NotCloned(imp.location.clone())),
         },
     };
     if !folder.is_dir() {
         return Err(match imp.kind {
-            Kind::Starter => format!(
-                "the starter implementations run from litradar's source tree, which is not at {} (set LITRADAR_SOURCE_DIR)",
-                source.display()
-            ),
-            _ => format!("the folder {} is gone", folder.display()),
+            Kind::Starter => CannotRun::NoSourceTree(source.to_path_buf()),
+            _ => CannotRun::FolderGone(folder),
         });
     }
     let workdir = match (&imp.workdir, imp.kind) {
@@ -93,25 +119,16 @@ pub fn resolve(imp: &Implementation, source: &Path) -> Result<Runnable, String> 
         (None, _) => folder.clone(),
     };
     if !workdir.is_dir() {
-        return Err(format!(
-            "the working directory {} is gone",
-            workdir.display()
-        ));
+        return Err(CannotRun::WorkdirGone(workdir));
     }
     let Some(program) = imp.command.first() else {
-        return Err(
-            "no command to run: set one with `litradar impl link ID LOCATION --cmd \"...\"`".into(),
-        );
+        return Err(CannotRun::NoCommand);
     };
     if find_program(program, &workdir).is_none() {
-        return Err(format!(
-            "cannot start '{program}': not found{}",
-            if program.contains('/') {
-                format!(" in {}", workdir.display())
-            } else {
-                " on PATH".to_string()
-            }
-        ));
+        return Err(CannotRun::ProgramNotFound {
+            program: program.clone(),
+            workdir: program.contains('/').then(|| workdir.clone()),
+        });
     }
     Ok(Runnable {
         argv: imp.command.clone(),
@@ -154,29 +171,44 @@ mod tests {
         assert_eq!(ok.folder, root.join("code"));
         let gone =
             resolve(&link(Kind::Local, "/no/such/folder", &["sh"], None), root).expect_err("gone");
-        assert!(gone.contains("is gone"), "{gone}");
+        assert_eq!(gone, CannotRun::FolderGone("/no/such/folder".into()));
+        assert_eq!(gone.to_string(), "the folder /no/such/folder is gone");
         let missing = resolve(
             &link(Kind::Local, &loc, &["no-such-program-litradar"], None),
             root,
         )
         .expect_err("missing");
-        assert!(missing.contains("not found on PATH"), "{missing}");
+        assert!(
+            matches!(&missing, CannotRun::ProgramNotFound { workdir: None, .. }),
+            "{missing}"
+        );
+        assert!(
+            missing.to_string().ends_with("not found on PATH"),
+            "{missing}"
+        );
         let script =
             resolve(&link(Kind::Local, &loc, &["./run.sh"], None), root).expect_err("no script");
-        assert!(script.contains("not found in"), "{script}");
+        assert_eq!(
+            script,
+            CannotRun::ProgramNotFound {
+                program: "./run.sh".into(),
+                workdir: Some(root.join("code")),
+            }
+        );
         let none = resolve(&link(Kind::Local, &loc, &[], None), root).expect_err("no command");
-        assert!(none.contains("no command"), "{none}");
+        assert_eq!(none, CannotRun::NoCommand);
         let repo = resolve(
             &link(Kind::Git, "https://github.com/x/y", &["sh"], None),
             root,
         )
         .expect_err("repo");
-        assert!(repo.contains("clone it"), "{repo}");
+        assert!(matches!(&repo, CannotRun::NotCloned(_)), "{repo}");
+        assert!(repo.to_string().contains("clone it"), "{repo}");
         let starter = resolve(
             &link(Kind::Starter, "papers/x", &["sh"], Some(".")),
             Path::new("/no/source"),
         )
         .expect_err("no tree");
-        assert!(starter.contains("LITRADAR_SOURCE_DIR"), "{starter}");
+        assert_eq!(starter, CannotRun::NoSourceTree("/no/source".into()));
     }
 }

@@ -60,7 +60,7 @@ pub struct ManifestClaim {
 
 impl ManifestClaim {
     /// The tolerance as stated, or the default (5 %).
-    pub fn tolerance(&self) -> Result<Tolerance, String> {
+    pub fn tolerance(&self) -> Result<Tolerance, super::BadTolerance> {
         self.tolerance
             .as_deref()
             .map(Tolerance::parse)
@@ -92,36 +92,74 @@ pub struct Manifest {
     pub claims: Vec<ManifestClaim>,
 }
 
+/// A starter manifest that cannot be used.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ManifestError {
+    /// Not TOML, or not the manifest's fields.
+    #[error("{0}")]
+    Toml(String),
+    /// `paper` is not an arXiv id.
+    #[error("paper: {0}")]
+    Paper(#[from] crate::arxiv::IdError),
+    /// `command` is empty.
+    #[error("command: give the program and its arguments")]
+    NoCommand,
+    /// A claim's tolerance does not read.
+    #[error("claim {metric}: {error}")]
+    Tolerance {
+        /// The claim's metric.
+        metric: String,
+        /// What is wrong.
+        error: super::BadTolerance,
+    },
+    /// A claim's value is NaN or infinite.
+    #[error("claim {0}: the value must be a finite number")]
+    NotFinite(String),
+}
+
 /// Reads a manifest; the error names what is wrong.
-pub fn parse(text: &str) -> Result<Manifest, String> {
-    let m: Manifest =
-        toml::from_str(text).map_err(|e| crate::paper::fold_whitespace(&e.to_string()))?;
-    crate::arxiv::ArxivId::parse(&m.paper).map_err(|e| format!("paper: {e}"))?;
+pub fn parse(text: &str) -> Result<Manifest, ManifestError> {
+    let m: Manifest = toml::from_str(text)
+        .map_err(|e| ManifestError::Toml(crate::paper::fold_whitespace(&e.to_string())))?;
+    crate::arxiv::ArxivId::parse(&m.paper)?;
     if m.command.is_empty() {
-        return Err("command: give the program and its arguments".into());
+        return Err(ManifestError::NoCommand);
     }
     for c in &m.claims {
         if let Some(t) = &c.tolerance {
-            Tolerance::parse(t).map_err(|e| format!("claim {}: {e}", c.metric))?;
+            Tolerance::parse(t).map_err(|error| ManifestError::Tolerance {
+                metric: c.metric.clone(),
+                error,
+            })?;
         }
         if !c.value.is_finite() {
-            return Err(format!(
-                "claim {}: the value must be a finite number",
-                c.metric
-            ));
+            return Err(ManifestError::NotFinite(c.metric.clone()));
         }
     }
     Ok(m)
 }
 
+/// A bundled manifest that does not read, by folder.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("papers/{folder}/manifest.toml: {error}")]
+pub struct BadManifest {
+    /// The folder under `papers/`.
+    pub folder: String,
+    /// What is wrong.
+    pub error: ManifestError,
+}
+
 /// Every bundled manifest, parsed, with its folder.
-pub fn all() -> Result<Vec<(String, Manifest)>, String> {
+pub fn all() -> Result<Vec<(String, Manifest)>, BadManifest> {
     MANIFESTS
         .iter()
         .map(|(folder, text)| {
             parse(text)
                 .map(|m| (folder.to_string(), m))
-                .map_err(|e| format!("papers/{folder}/manifest.toml: {e}"))
+                .map_err(|error| BadManifest {
+                    folder: folder.to_string(),
+                    error,
+                })
         })
         .collect()
 }
@@ -130,7 +168,7 @@ pub fn all() -> Result<Vec<(String, Manifest)>, String> {
 /// and records the manifest's claims, once; returns how many papers were
 /// linked now.
 pub fn link_all(lib: &mut Library) -> Result<usize, ImplError> {
-    let manifests = all().map_err(ImplError::Invalid)?;
+    let manifests = all()?;
     let mut linked = 0;
     for (folder, m) in manifests {
         if lib.get(&m.paper)?.is_none() {
@@ -167,7 +205,13 @@ pub fn link_all(lib: &mut Library) -> Result<usize, ImplError> {
                     metric: c.metric.clone(),
                     value: c.value,
                     compare: c.compare,
-                    tolerance: c.tolerance().map_err(ImplError::Invalid)?,
+                    tolerance: c.tolerance().map_err(|error| BadManifest {
+                        folder: folder.clone(),
+                        error: ManifestError::Tolerance {
+                            metric: c.metric.clone(),
+                            error,
+                        },
+                    })?,
                     task: c.task.clone(),
                     dataset: c.dataset.clone(),
                     note: c.note.clone(),
@@ -206,13 +250,33 @@ mod tests {
 
     #[test]
     fn manifests_are_checked() {
-        assert!(parse("paper = \"1706.03762\"\ntitle = \"t\"\ncommand = []\nframework = \"candle\"\nshows = \"s\"\n").is_err());
+        assert_eq!(
+            parse(
+                "paper = \"1706.03762\"\ntitle = \"t\"\ncommand = []\nframework = \"candle\"\nshows = \"s\"\n"
+            ),
+            Err(ManifestError::NoCommand)
+        );
         let err = parse("paper = \"nope\"\ntitle = \"t\"\ncommand = [\"x\"]\nframework = \"c\"\nshows = \"s\"\n").expect_err("bad id");
-        assert!(err.starts_with("paper:"), "{err}");
+        assert!(
+            matches!(&err, ManifestError::Paper(id) if id.input == "nope"),
+            "{err}"
+        );
+        assert!(err.to_string().starts_with("paper:"), "{err}");
         let err = parse("paper = \"1706.03762\"\ntitle = \"t\"\ncommand = [\"x\"]\nframework = \"c\"\nshows = \"s\"\n[[claims]]\nmetric = \"m\"\nvalue = 1\ntolerance = \"lots\"\n")
             .expect_err("bad tolerance");
-        assert!(err.contains("claim m"), "{err}");
-        assert!(parse("paper = \"1706.03762\"\ntitle = \"t\"\ncommand = [\"x\"]\nframework = \"c\"\nshows = \"s\"\nextra = 1\n").is_err());
+        assert_eq!(
+            err,
+            ManifestError::Tolerance {
+                metric: "m".into(),
+                error: crate::impls::BadTolerance("lots".into())
+            }
+        );
+        assert!(matches!(
+            parse(
+                "paper = \"1706.03762\"\ntitle = \"t\"\ncommand = [\"x\"]\nframework = \"c\"\nshows = \"s\"\nextra = 1\n"
+            ),
+            Err(ManifestError::Toml(_))
+        ));
     }
 
     #[test]

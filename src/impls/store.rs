@@ -39,6 +39,9 @@ pub enum ImplError {
     /// Something the user typed that cannot be used.
     #[error("{0}")]
     Invalid(String),
+    /// A bundled starter manifest is broken (a defect of the build).
+    #[error(transparent)]
+    Manifest(#[from] super::starter::BadManifest),
     /// The reading state failed.
     #[error(transparent)]
     Reading(#[from] crate::reading::store::ReadError),

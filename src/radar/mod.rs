@@ -37,6 +37,23 @@ pub struct Shape {
     pub rings: Vec<String>,
 }
 
+/// Why quadrant and ring names do not make a radar.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ShapeError {
+    /// Not four quadrants.
+    #[error("a radar has four quadrants, not {0}")]
+    Quadrants(usize),
+    /// No rings, or more than eight.
+    #[error("a radar has one to eight rings, not {0}")]
+    Rings(usize),
+    /// A blank name.
+    #[error("quadrant and ring names cannot be empty")]
+    EmptyName,
+    /// The same name twice (case-insensitive).
+    #[error("'{0}' is named twice")]
+    Twice(String),
+}
+
 impl Shape {
     /// The seed's shape.
     pub fn seed() -> Shape {
@@ -54,26 +71,20 @@ impl Shape {
     }
 
     /// Checks the shape: four distinct quadrants, one to eight distinct rings.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), ShapeError> {
         if self.quadrants.len() != 4 {
-            return Err(format!(
-                "a radar has four quadrants, not {}",
-                self.quadrants.len()
-            ));
+            return Err(ShapeError::Quadrants(self.quadrants.len()));
         }
         if self.rings.is_empty() || self.rings.len() > 8 {
-            return Err(format!(
-                "a radar has one to eight rings, not {}",
-                self.rings.len()
-            ));
+            return Err(ShapeError::Rings(self.rings.len()));
         }
         for list in [&self.quadrants, &self.rings] {
             for (i, a) in list.iter().enumerate() {
                 if a.trim().is_empty() {
-                    return Err("quadrant and ring names cannot be empty".into());
+                    return Err(ShapeError::EmptyName);
                 }
                 if list[..i].iter().any(|b| b.eq_ignore_ascii_case(a)) {
-                    return Err(format!("'{a}' is named twice"));
+                    return Err(ShapeError::Twice(a.clone()));
                 }
             }
         }

@@ -17,6 +17,9 @@ pub enum RadarError {
     /// The store failed.
     #[error(transparent)]
     Library(#[from] LibraryError),
+    /// Quadrant and ring names that do not make a radar.
+    #[error(transparent)]
+    Shape(#[from] super::ShapeError),
     /// There is no radar yet.
     #[error(
         "there is no radar yet; start one with `litradar radar import radar/seed.toml` (or your own file)"

@@ -140,12 +140,14 @@ fn shapes_and_edition_names_are_checked() {
         quadrants: vec!["a".into(), "b".into(), "c".into()],
         rings: vec!["x".into()],
     };
-    assert!(three.validate().is_err());
+    assert_eq!(three.validate(), Err(ShapeError::Quadrants(3)));
     let twice = Shape {
         quadrants: vec!["a".into(), "A".into(), "c".into(), "d".into()],
         rings: vec!["x".into()],
     };
-    assert!(twice.validate().expect_err("duplicate").contains("twice"));
+    let err = twice.validate().expect_err("duplicate");
+    assert_eq!(err, ShapeError::Twice("A".into()));
+    assert_eq!(err.to_string(), "'A' is named twice");
     assert_eq!(check_edition_name("2026-11"), Ok("2026-11".into()));
     for bad in ["2026-13", "26-11", "2026/11", "november"] {
         assert!(check_edition_name(bad).is_err(), "{bad}");

@@ -108,7 +108,7 @@ fn unlink(s: &mut Session, number: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn status(imp: &Implementation) -> Result<(), String> {
+fn status(imp: &Implementation) -> Result<(), crate::impls::resolve::CannotRun> {
     resolve(imp, &source_root()).map(|_| ())
 }
 
@@ -122,7 +122,7 @@ fn list(s: &Session, id: Option<&str>, json: bool) -> anyhow::Result<()> {
                 if let Some(o) = v.as_object_mut() {
                     let st = status(imp);
                     o.insert("runnable".into(), st.is_ok().into());
-                    o.insert("problem".into(), st.err().into());
+                    o.insert("problem".into(), st.err().map(|why| why.to_string()).into());
                 }
                 v
             })

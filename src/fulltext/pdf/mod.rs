@@ -335,9 +335,20 @@ fn finish(layout: &layout::Layout, extractor: String) -> Result<Extracted, PdfEr
     })
 }
 
+/// Why the built-in reader has no text for a file.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BuiltinError {
+    /// The reader refused the file, saying why.
+    #[error("{0}")]
+    Refused(String),
+    /// The reader panicked on it.
+    #[error("the built-in PDF reader gave up on this file")]
+    GaveUp,
+}
+
 /// The built-in extractor, for `litradar pdf-text FILE` (run as a child by
 /// [`extract_file`]): the text of each page, pages separated by form feeds.
-pub fn builtin_text(bytes: &[u8]) -> Result<String, String> {
+pub fn builtin_text(bytes: &[u8]) -> Result<String, BuiltinError> {
     // The reader can panic on odd files; in this child that is one error line.
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
@@ -345,7 +356,9 @@ pub fn builtin_text(bytes: &[u8]) -> Result<String, String> {
     std::panic::set_hook(previous);
     match result {
         Ok(Ok(pages)) => Ok(pages.join("\u{c}")),
-        Ok(Err(e)) => Err(crate::paper::fold_whitespace(&e.to_string())),
-        Err(_) => Err("the built-in PDF reader gave up on this file".into()),
+        Ok(Err(e)) => Err(BuiltinError::Refused(crate::paper::fold_whitespace(
+            &e.to_string(),
+        ))),
+        Err(_) => Err(BuiltinError::GaveUp),
     }
 }

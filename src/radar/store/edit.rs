@@ -306,7 +306,7 @@ fn import_one(
             None => derive_shape(&file.blips),
         },
     };
-    shape.validate().map_err(RadarError::Invalid)?;
+    shape.validate()?;
     for b in &file.blips {
         if shape.quadrant(&b.quadrant).is_none() {
             return Err(RadarError::Invalid(format!(

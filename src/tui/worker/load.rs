@@ -98,7 +98,7 @@ pub fn code(lib: &Library, id: &str) -> anyhow::Result<CodeData> {
         .impl_list(Some(&record.paper.id))?
         .into_iter()
         .map(|i| {
-            let problem = resolve(&i, &source).err();
+            let problem = resolve(&i, &source).err().map(|why| why.to_string());
             (i, problem)
         })
         .collect();
