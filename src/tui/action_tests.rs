@@ -5,24 +5,13 @@
 
 use super::app::{App, Confirm, Pick, Prompt, Purpose, Screen};
 use super::state::{Intent, RadarEdit, Update};
-use super::worker::{self, Setup, spawn};
+use super::test_kit::*;
+use super::worker::{self};
 use crate::config::Config;
 use crate::home::Home;
 use crate::library::{Library, RowFilter};
 use crate::radar::store::ReviewSettings;
 use crossterm::event::{KeyCode, KeyEvent};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use std::sync::mpsc::{Receiver, channel};
-use std::time::{Duration, Instant};
-
-fn key(c: char) -> KeyEvent {
-    KeyEvent::from(KeyCode::Char(c))
-}
-
-fn code(k: KeyCode) -> KeyEvent {
-    KeyEvent::from(k)
-}
 
 fn typed(app: &mut App, text: &str) -> Vec<Intent> {
     let mut out = Vec::new();
@@ -400,12 +389,6 @@ fn the_review_screen_accepts_with_a_rationale_and_dismisses() {
     );
 }
 
-fn render(app: &App, w: u16, h: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
-    terminal.draw(|f| super::ui::draw(f, app)).expect("draw");
-    terminal.backend().to_string()
-}
-
 #[test]
 fn the_prompts_pickers_and_review_render_at_80x24_and_160x48() {
     let lib = reviewed_library();
@@ -453,27 +436,6 @@ fn the_prompts_pickers_and_review_render_at_80x24_and_160x48() {
     }
 }
 
-/// Waits for the first update `pick` accepts.
-fn wait<T>(updates: &Receiver<Update>, mut pick: impl FnMut(Update) -> Option<T>) -> T {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let left = deadline.saturating_duration_since(Instant::now());
-        let update = updates
-            .recv_timeout(left)
-            .expect("an update before the deadline");
-        if let Some(t) = pick(update) {
-            return t;
-        }
-    }
-}
-
-fn message(updates: &Receiver<Update>) -> String {
-    wait(updates, |u| match u {
-        Update::Message(_, m) => Some(m),
-        _ => None,
-    })
-}
-
 #[test]
 fn the_worker_applies_every_action_to_the_library_file() {
     let dir = tempfile::tempdir().expect("dir");
@@ -491,71 +453,58 @@ fn the_worker_applies_every_action_to_the_library_file() {
         "@article{hu2021lora, title = {{LoRA}: Low-Rank Adaptation of Large Language Models}, author = {Hu, Edward}, year = {2021}, eprint = {2106.09685}, archivePrefix = {arXiv}}\n@misc{x, title = {A paper not on arXiv}, author = {Doe, Jane}, year = {2024}}\n",
     )
     .expect("bib");
-    let mut config = Config::default();
-    config.embed.models_dir = Some(dir.path().join("no-models"));
-    let (intents, intent_rx) = channel();
-    let (update_tx, updates) = channel();
-    let worker = spawn(
-        Setup {
-            home: home.clone(),
-            config,
-            device: Some("cpu".into()),
-            pacer: crate::arxiv::Pacer::new(),
-        },
-        intent_rx,
-        update_tx,
-    );
-    let send = |i: Intent| intents.send(i).expect("send");
-    send(Intent::Tag {
+    let config = without_model(dir.path());
+    let worker = TestWorker::start(&home, config);
+    worker.send(Intent::Tag {
         paper: "2106.09685".into(),
         add: vec!["to-review".into()],
         remove: vec!["peft".into()],
     });
-    let said = message(&updates);
+    let said = worker.message();
     assert!(
         said.contains("tagged to-review") && said.contains("untagged peft"),
         "{said}"
     );
-    send(Intent::Radar(RadarEdit::Move {
+    worker.send(Intent::Radar(RadarEdit::Move {
         blip: "RWKV".into(),
         ring: "edge".into(),
         quadrant: "foundation architectures".into(),
         rationale: "quiet this year".into(),
     }));
-    assert!(message(&updates).contains("RWKV moved to edge"));
-    send(Intent::Radar(RadarEdit::Add {
+    assert!(worker.message().contains("RWKV moved to edge"));
+    worker.send(Intent::Radar(RadarEdit::Add {
         name: "GaLore".into(),
         quadrant: "training methods".into(),
         ring: "edge".into(),
         description: "Gradient low-rank projection".into(),
     }));
-    assert!(message(&updates).contains("GaLore added"));
-    send(Intent::Radar(RadarEdit::Link {
+    assert!(worker.message().contains("GaLore added"));
+    worker.send(Intent::Radar(RadarEdit::Link {
         blip: "GaLore".into(),
         paper: "2106.09685".into(),
     }));
-    assert!(message(&updates).contains("evidence for GaLore"));
-    send(Intent::Radar(RadarEdit::Describe {
+    assert!(worker.message().contains("evidence for GaLore"));
+    worker.send(Intent::Radar(RadarEdit::Describe {
         blip: "LoRA".into(),
         description: None,
         rationale: Some("still our default".into()),
     }));
-    assert!(message(&updates).contains("reassessment recorded"));
-    send(Intent::Radar(RadarEdit::PhaseOut {
+    assert!(worker.message().contains("reassessment recorded"));
+    worker.send(Intent::Radar(RadarEdit::PhaseOut {
         blip: "LangChain".into(),
         rationale: "plain code instead".into(),
     }));
-    assert!(message(&updates).contains("LangChain phased out"));
+    assert!(worker.message().contains("LangChain phased out"));
     // A move without a reason is refused by the library, and said so.
-    send(Intent::Radar(RadarEdit::Move {
+    worker.send(Intent::Radar(RadarEdit::Move {
         blip: "DoRA".into(),
         ring: "mature".into(),
         quadrant: "training methods".into(),
         rationale: " ".into(),
     }));
-    assert!(message(&updates).contains("needs a rationale"));
-    send(Intent::Import(bib.display().to_string()));
-    let done = wait(&updates, |u| match u {
+    assert!(worker.message().contains("needs a rationale"));
+    worker.send(Intent::Import(bib.display().to_string()));
+    let done = worker.wait(|u| match u {
         Update::Finished { label, message, .. } if label.starts_with("import") => Some(message),
         _ => None,
     });
@@ -563,10 +512,10 @@ fn the_worker_applies_every_action_to_the_library_file() {
         done.contains("Imported") && done.contains("bibtex"),
         "{done}"
     );
-    send(Intent::RemovePaper("1512.03385".into()));
-    assert!(message(&updates).contains("Removed 1512.03385"));
-    send(Intent::LoadReview);
-    let review = wait(&updates, |u| match u {
+    worker.send(Intent::RemovePaper("1512.03385".into()));
+    assert!(worker.message().contains("Removed 1512.03385"));
+    worker.send(Intent::LoadReview);
+    let review = worker.wait(|u| match u {
         Update::Review(r) => Some(r),
         _ => None,
     });
@@ -577,19 +526,23 @@ fn the_worker_applies_every_action_to_the_library_file() {
         "{:?}",
         review.ids()
     );
-    send(Intent::AcceptProposal {
+    worker.send(Intent::AcceptProposal {
         id: "new:speculative decoding".into(),
         rationale: Some("draft-and-verify everywhere".into()),
     });
-    let said = message(&updates);
+    let said = worker.message();
     assert!(said.contains("added speculative decoding"), "{said}");
-    send(Intent::DismissProposal("evidence:DoRA:2606.00004".into()));
-    assert!(message(&updates).contains("Dismissed evidence:DoRA:2606.00004"));
-    send(Intent::DismissProposal("new:nothing".into()));
-    assert!(message(&updates).contains("not a proposal of this review"));
+    worker.send(Intent::DismissProposal("evidence:DoRA:2606.00004".into()));
+    assert!(
+        worker
+            .message()
+            .contains("Dismissed evidence:DoRA:2606.00004")
+    );
+    worker.send(Intent::DismissProposal("new:nothing".into()));
+    assert!(worker.message().contains("not a proposal of this review"));
     // Adding checks every id before asking arXiv.
-    send(Intent::AddPapers(vec!["not-an-id".into()]));
-    let failed = wait(&updates, |u| match u {
+    worker.send(Intent::AddPapers(vec!["not-an-id".into()]));
+    let failed = worker.wait(|u| match u {
         Update::Finished {
             label,
             message,
@@ -598,8 +551,8 @@ fn the_worker_applies_every_action_to_the_library_file() {
         _ => None,
     });
     assert!(failed.1 && failed.0.contains("not-an-id"), "{failed:?}");
-    send(Intent::Radar(RadarEdit::NewEdition));
-    let said = message(&updates);
+    worker.send(Intent::Radar(RadarEdit::NewEdition));
+    let said = worker.message();
     assert!(said.starts_with("Started "), "{said}");
     let newest = said
         .trim_start_matches("Started ")
@@ -607,10 +560,9 @@ fn the_worker_applies_every_action_to_the_library_file() {
         .next()
         .unwrap_or("")
         .to_string();
-    send(Intent::Radar(RadarEdit::Freeze(newest.clone())));
-    assert!(message(&updates).contains("is frozen"));
-    drop(intents);
-    worker.join().expect("worker");
+    worker.send(Intent::Radar(RadarEdit::Freeze(newest.clone())));
+    assert!(worker.message().contains("is frozen"));
+    worker.finish();
     // What the CLI sees.
     let lib = Library::open(&home.database()).expect("library");
     let record = lib.find("2106.09685").expect("paper");

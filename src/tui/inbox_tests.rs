@@ -4,21 +4,13 @@
 
 use super::app::{App, Focus, Screen};
 use super::state::{Intent, Update};
-use super::worker::{Setup, spawn};
-use crate::config::Config;
+use super::test_kit::*;
 use crate::feed::{self, Feed, Mark, Request, Window};
 use crate::home::Home;
 use crate::library::Library;
 use chrono::{TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use std::sync::mpsc::channel;
 use std::time::{Duration, Instant};
-
-fn key(c: char) -> KeyEvent {
-    KeyEvent::from(KeyCode::Char(c))
-}
 
 /// The starter library's 29 papers without their topic tags (every tagged
 /// paper counts as read by the feed, so none would be offered).
@@ -176,13 +168,6 @@ fn each_signal_settles_the_paper_and_ranks_again_in_its_window() {
     ));
 }
 
-/// Draws `app` on a test terminal of `w`×`h`.
-fn render(app: &App, w: u16, h: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
-    terminal.draw(|f| super::ui::draw(f, app)).expect("draw");
-    terminal.backend().to_string()
-}
-
 #[test]
 fn the_inbox_renders_at_80x24_and_160x48() {
     let mut lib = library();
@@ -227,24 +212,13 @@ fn the_worker_ranks_marks_and_remembers_the_look() {
         untagged(&mut lib);
         lib.tag("2106.09685", &["mine".into()]).expect("tag");
     }
-    let mut config = Config::default();
-    config.embed.models_dir = Some(dir.path().join("no-models"));
-    let (intents, intent_rx) = channel();
-    let (update_tx, updates) = channel();
-    let worker = spawn(
-        Setup {
-            home: home.clone(),
-            config,
-            device: Some("cpu".into()),
-            pacer: crate::arxiv::Pacer::new(),
-        },
-        intent_rx,
-        update_tx,
-    );
+    let config = without_model(dir.path());
+    let worker = TestWorker::start(&home, config);
     let deadline = Instant::now() + Duration::from_secs(60);
     let next_inbox = |want: u64| loop {
         let left = deadline.saturating_duration_since(Instant::now());
-        match updates
+        match worker
+            .updates
             .recv_timeout(left)
             .expect("an update before the deadline")
         {
@@ -252,32 +226,25 @@ fn the_worker_ranks_marks_and_remembers_the_look() {
             _ => {}
         }
     };
-    intents
-        .send(Intent::LoadInbox {
-            generation: 0,
-            window: Window::SinceLastLook,
-            remember: true,
-        })
-        .expect("send");
+    worker.send(Intent::LoadInbox {
+        generation: 0,
+        window: Window::SinceLastLook,
+        remember: true,
+    });
     let first = next_inbox(0);
     assert_eq!(first.since, None, "the first look covers everything");
     assert_eq!(first.candidates, 28);
     let top = first.items[0].id.clone();
-    intents
-        .send(Intent::MarkFeed(top.clone(), Mark::Dislike))
-        .expect("send");
-    intents
-        .send(Intent::LoadInbox {
-            generation: 1,
-            window: Window::All,
-            remember: false,
-        })
-        .expect("send");
+    worker.send(Intent::MarkFeed(top.clone(), Mark::Dislike));
+    worker.send(Intent::LoadInbox {
+        generation: 1,
+        window: Window::All,
+        remember: false,
+    });
     let second = next_inbox(1);
     assert_eq!((second.candidates, second.negatives), (27, 1));
     assert!(second.items.iter().all(|i| i.id != top));
-    drop(intents);
-    worker.join().expect("worker");
+    worker.finish();
     let lib = Library::open(&home.database()).expect("library");
     assert_eq!(lib.feed_marks().expect("marks")[&top], Mark::Dislike);
     assert!(lib.feed_last_look("all").expect("look").is_some());

@@ -192,6 +192,9 @@ fn edit_note(
 }
 
 #[cfg(test)]
+mod test_kit;
+
+#[cfg(test)]
 mod tests;
 
 #[cfg(test)]

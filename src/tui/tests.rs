@@ -5,6 +5,7 @@
 
 use super::app::{App, Focus, Prompt, Screen, parse_filter};
 use super::state::{Intent, Update};
+use super::test_kit::*;
 use super::worker;
 use crate::config::Config;
 use crate::library::{Library, RowFilter, RowOrder};
@@ -12,14 +13,6 @@ use crate::search::Mode;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-
-fn key(c: char) -> KeyEvent {
-    KeyEvent::from(KeyCode::Char(c))
-}
-
-fn code(k: KeyCode) -> KeyEvent {
-    KeyEvent::from(k)
-}
 
 fn library() -> Library {
     let mut lib = Library::open_in_memory().expect("library");
@@ -393,13 +386,6 @@ fn help_opens_and_any_key_closes_it() {
     assert_eq!(app.on_key(key('q')), []);
     assert!(!app.help && !app.quit);
     assert_eq!(app.help_scroll, 0);
-}
-
-/// Draws `app` on a test terminal of `w`×`h`.
-fn render(app: &App, w: u16, h: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
-    terminal.draw(|f| super::ui::draw(f, app)).expect("draw");
-    terminal.backend().to_string()
 }
 
 /// Every screen, at both sizes.

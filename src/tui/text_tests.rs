@@ -5,24 +5,17 @@
 
 use super::app::{App, ReadingPane, Screen};
 use super::state::{Intent, Level, Update};
-use super::worker::{self, Setup, spawn};
+use super::test_kit::*;
+use super::worker::{self};
 use crate::config::Config;
 use crate::fulltext::archive::{Eprint, Limits, unpack};
 use crate::fulltext::document::Source;
 use crate::home::Home;
 use crate::impls::store::NewImpl;
 use crate::library::{Library, RowFilter};
-use crossterm::event::{KeyCode, KeyEvent};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
-use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
-
-fn key(c: char) -> KeyEvent {
-    KeyEvent::from(KeyCode::Char(c))
-}
 
 fn fixture(name: &str) -> Vec<u8> {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -46,20 +39,6 @@ fn library_with_text() -> Library {
     lib.store_fulltext("1706.03762", 7, Source::Latex, "litradar latex", &doc, &[])
         .expect("store");
     lib
-}
-
-fn render(app: &App, w: u16, h: u16) -> String {
-    let mut t = Terminal::new(TestBackend::new(w, h)).expect("terminal");
-    t.draw(|f| super::ui::draw(f, app)).expect("draw");
-    let buffer = t.backend().buffer().clone();
-    let mut out = String::new();
-    for y in 0..h {
-        for x in 0..w {
-            out.push_str(buffer[(x, y)].symbol());
-        }
-        out.push('\n');
-    }
-    out
 }
 
 #[test]
@@ -195,17 +174,6 @@ fn arxiv_org() -> String {
     format!("http://{addr}")
 }
 
-fn wait<T>(updates: &Receiver<Update>, mut pick: impl FnMut(Update) -> Option<T>) -> T {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let left = deadline.saturating_duration_since(Instant::now());
-        let update = updates.recv_timeout(left).expect("an update in time");
-        if let Some(t) = pick(update) {
-            return t;
-        }
-    }
-}
-
 #[test]
 fn the_worker_gets_text_and_opens_pdfs_without_losing_a_runs_cancel() {
     let dir = tempfile::tempdir().expect("dir");
@@ -236,27 +204,12 @@ fn the_worker_gets_text_and_opens_pdfs_without_losing_a_runs_cancel() {
         format!("printf '%s' \"$1\" > {}", marker.display()),
         "viewer".into(),
     ];
-    let (intents, intent_rx) = channel();
-    let (update_tx, updates) = channel();
-    let _worker = spawn(
-        Setup {
-            home: home.clone(),
-            config,
-            device: Some("cpu".into()),
-            pacer: crate::arxiv::Pacer::new(),
-        },
-        intent_rx,
-        update_tx,
-    );
+    let worker = TestWorker::start(&home, config);
     // A run goes on while the text is fetched...
-    intents.send(Intent::RunImpl(1)).expect("send");
-    wait(&updates, |u| {
-        matches!(u, Update::Output(ref l) if l == "waiting").then_some(())
-    });
-    intents
-        .send(Intent::FetchText("1706.03762".into()))
-        .expect("send");
-    let (label, message, failed) = wait(&updates, |u| match u {
+    worker.send(Intent::RunImpl(1));
+    worker.wait(|u| matches!(u, Update::Output(ref l) if l == "waiting").then_some(()));
+    worker.send(Intent::FetchText("1706.03762".into()));
+    let (label, message, failed) = worker.wait(|u| match u {
         Update::Finished {
             label,
             message,
@@ -270,8 +223,8 @@ fn the_worker_gets_text_and_opens_pdfs_without_losing_a_runs_cancel() {
     let lib = Library::open(&home.database()).expect("library");
     assert_eq!(lib.fulltext_version("1706.03762").expect("v"), Some(7));
     // ...and can still be stopped afterwards.
-    intents.send(Intent::Cancel).expect("send");
-    let (message, failed) = wait(&updates, |u| match u {
+    worker.send(Intent::Cancel);
+    let (message, failed) = worker.wait(|u| match u {
         Update::Finished {
             label,
             message,
@@ -282,10 +235,8 @@ fn the_worker_gets_text_and_opens_pdfs_without_losing_a_runs_cancel() {
     let _ = failed;
     assert!(message.contains("interrupted"), "{message}");
     // o: the PDF is downloaded into the home and handed to the viewer.
-    intents
-        .send(Intent::OpenPdf("1706.03762".into()))
-        .expect("send");
-    let (message, failed) = wait(&updates, |u| match u {
+    worker.send(Intent::OpenPdf("1706.03762".into()));
+    let (message, failed) = worker.wait(|u| match u {
         Update::Finished {
             label,
             message,

@@ -4,28 +4,13 @@
 //! up without being asked.
 
 use super::state::{Intent, Update};
-use super::worker::{Setup, spawn};
+use super::test_kit::*;
 use crate::config::Config;
 use crate::home::Home;
 use crate::impls::store::NewImpl;
 use crate::library::{Library, RowFilter};
 use crate::search::Mode;
-use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
-
-/// Waits for the first update `pick` accepts.
-fn wait<T>(updates: &Receiver<Update>, mut pick: impl FnMut(Update) -> Option<T>) -> T {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let left = deadline.saturating_duration_since(Instant::now());
-        let update = updates
-            .recv_timeout(left)
-            .expect("an update before the deadline");
-        if let Some(t) = pick(update) {
-            return t;
-        }
-    }
-}
 
 #[test]
 fn the_worker_answers_runs_cancels_and_notices_other_writers() {
@@ -55,24 +40,11 @@ fn the_worker_answers_runs_cancels_and_notices_other_writers() {
     config.arxiv.delay_ms = 1;
     config.arxiv.max_retries = 0;
     config.embed.models_dir = Some(dir.path().join("no-models"));
-    let (intents, intent_rx) = channel();
-    let (update_tx, updates) = channel();
-    let worker = spawn(
-        Setup {
-            home: home.clone(),
-            config,
-            device: Some("cpu".into()),
-            pacer: crate::arxiv::Pacer::new(),
-        },
-        intent_rx,
-        update_tx,
-    );
+    let worker = TestWorker::start(&home, config);
 
-    intents
-        .send(Intent::LoadPapers(RowFilter::default()))
-        .expect("send");
+    worker.send(Intent::LoadPapers(RowFilter::default()));
     assert_eq!(
-        wait(&updates, |u| match u {
+        worker.wait(|u| match u {
             Update::Papers(r) => Some(r.len()),
             _ => None,
         }),
@@ -81,16 +53,14 @@ fn the_worker_answers_runs_cancels_and_notices_other_writers() {
 
     // Words search without a model, typed fast.
     for q in ["l", "lo", "low-rank"] {
-        intents
-            .send(Intent::Search {
-                query: q.into(),
-                mode: Mode::Hybrid,
-            })
-            .expect("send");
+        worker.send(Intent::Search {
+            query: q.into(),
+            mode: Mode::Hybrid,
+        });
     }
     // The worker may have taken "l" before the rest was sent (a busy
     // machine); what matters is that the last query gets its answer.
-    let (query, ids) = wait(&updates, |u| match u {
+    let (query, ids) = worker.wait(|u| match u {
         Update::Hits { query, hits, .. } if query == "low-rank" => Some((
             query,
             hits.into_iter().map(|h| h.hit.id).collect::<Vec<_>>(),
@@ -101,9 +71,9 @@ fn the_worker_answers_runs_cancels_and_notices_other_writers() {
     assert_eq!(ids.first().map(String::as_str), Some("2106.09685"));
 
     // A run streams its output and is logged.
-    intents.send(Intent::RunImpl(1)).expect("send");
+    worker.send(Intent::RunImpl(1));
     let mut lines = Vec::new();
-    let (message, failed) = wait(&updates, |u| match u {
+    let (message, failed) = worker.wait(|u| match u {
         Update::Output(l) => {
             lines.push(l);
             None
@@ -124,12 +94,10 @@ fn the_worker_answers_runs_cancels_and_notices_other_writers() {
     // unreachable here) ends with a message, not a crash, and the run can
     // still be cancelled afterwards (each kind of job keeps its own cancel
     // handle; a fetch once replaced the run's).
-    intents.send(Intent::RunImpl(2)).expect("send");
-    wait(&updates, |u| {
-        matches!(u, Update::Output(ref l) if l == "waiting").then_some(())
-    });
-    intents.send(Intent::Fetch("ti:lora".into())).expect("send");
-    let (label, message, failed) = wait(&updates, |u| match u {
+    worker.send(Intent::RunImpl(2));
+    worker.wait(|u| matches!(u, Update::Output(ref l) if l == "waiting").then_some(()));
+    worker.send(Intent::Fetch("ti:lora".into()));
+    let (label, message, failed) = worker.wait(|u| match u {
         Update::Finished {
             label,
             message,
@@ -140,8 +108,8 @@ fn the_worker_answers_runs_cancels_and_notices_other_writers() {
     assert!(label.starts_with("fetch"), "{label}: {message}");
     assert!(failed, "{message}");
     let t = Instant::now();
-    intents.send(Intent::Cancel).expect("send");
-    let (label, message, failed) = wait(&updates, |u| match u {
+    worker.send(Intent::Cancel);
+    let (label, message, failed) = worker.wait(|u| match u {
         Update::Finished {
             label,
             message,
@@ -160,7 +128,7 @@ fn the_worker_answers_runs_cancels_and_notices_other_writers() {
             .tag("1706.03762", &["classic".to_string()])
             .expect("tag");
     }
-    let tagged = wait(&updates, |u| match u {
+    let tagged = worker.wait(|u| match u {
         Update::Papers(rows) => rows
             .into_iter()
             .find(|r| r.id == "1706.03762")
@@ -170,21 +138,18 @@ fn the_worker_answers_runs_cancels_and_notices_other_writers() {
     assert_eq!(tagged.id, "1706.03762");
 
     // Timers.
-    intents
-        .send(Intent::StartTimer("2106.09685".into()))
-        .expect("send");
-    let running = wait(&updates, |u| match u {
+    worker.send(Intent::StartTimer("2106.09685".into()));
+    let running = worker.wait(|u| match u {
         Update::Timer(Some(t)) => Some(t),
         _ => None,
     });
     assert_eq!(running.paper_id, "2106.09685");
-    intents.send(Intent::StopTimer).expect("send");
-    let stopped = wait(&updates, |u| match u {
+    worker.send(Intent::StopTimer);
+    let stopped = worker.wait(|u| match u {
         Update::Message(_, m) if m.starts_with("Timer stopped") => Some(m),
         _ => None,
     });
     assert!(stopped.contains("2106.09685 pass 1"), "{stopped}");
 
-    drop(intents);
-    worker.join().expect("the worker ends when the app goes");
+    worker.finish();
 }
