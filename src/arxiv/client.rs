@@ -5,6 +5,7 @@
 
 use crate::arxiv::atom::{AtomError, Feed, parse_feed};
 use crate::arxiv::pacer::Pacer;
+use crate::arxiv::polite::{self, GaveUp, request_failed, retry_after, with_retries};
 use reqwest::blocking::Client;
 use reqwest::{StatusCode, Url};
 use std::io::Read;
@@ -23,8 +24,6 @@ pub const MAX_PAGE_SIZE: u64 = 2000;
 pub const MAX_RESULTS_PER_QUERY: u64 = 30_000;
 /// Responses bigger than this are refused (a 2000-entry page is ~5 MB).
 const MAX_BODY_BYTES: u64 = 64 << 20;
-/// The longest `Retry-After` we are willing to honour.
-const MAX_RETRY_AFTER: Duration = Duration::from_secs(300);
 
 /// How the client talks to the API.
 #[derive(Debug, Clone)]
@@ -141,13 +140,15 @@ pub enum ClientError {
     Setup(String),
 }
 
-enum Attempt {
-    Done(Feed),
-    Retry {
-        reason: String,
-        after: Option<Duration>,
-    },
-    Fail(ClientError),
+type Attempt = polite::Attempt<Feed, ClientError>;
+
+impl From<GaveUp> for ClientError {
+    fn from(g: GaveUp) -> ClientError {
+        ClientError::GaveUp {
+            attempts: g.attempts,
+            last: g.last,
+        }
+    }
 }
 
 /// A blocking API client that spaces its own requests.
@@ -257,64 +258,33 @@ impl ArxivClient {
         acceptable: impl Fn(&Feed) -> bool,
     ) -> Result<Feed, ClientError> {
         let url = self.url_for(req);
-        let attempts = self.config.max_retries + 1;
-        let mut backoff = None;
-        let mut last = String::new();
-        for attempt in 0..attempts {
-            let gap = backoff.map_or(self.config.delay, |b: Duration| b.max(self.config.delay));
-            let turn = self.pacer.turn(gap);
-            let outcome = self.attempt(&url);
-            drop(turn);
-            self.requests_made += 1;
-            match outcome {
-                Attempt::Done(feed) if acceptable(&feed) => return Ok(feed),
-                Attempt::Done(feed) => {
-                    last = format!(
+        let (result, sent) = with_retries(
+            &self.pacer,
+            self.config.delay,
+            self.config.max_retries,
+            || match self.attempt(&url) {
+                Attempt::Done(feed) if !acceptable(&feed) => Attempt::Retry {
+                    reason: format!(
                         "an empty page at start={} of {} results",
                         req.start,
                         feed.total_results.unwrap_or(0)
-                    );
-                    backoff = Some(self.backoff(attempt));
-                }
-                Attempt::Retry { reason, after } => {
-                    last = reason;
-                    backoff = Some(after.unwrap_or_else(|| self.backoff(attempt)));
-                }
-                Attempt::Fail(e) => return Err(e),
-            }
-        }
-        Err(ClientError::GaveUp { attempts, last })
-    }
-
-    /// Exponential backoff from the configured spacing: 2×, 4×, 8×, ...
-    fn backoff(&self, attempt: u32) -> Duration {
-        let base = self.config.delay.max(Duration::from_millis(1));
-        base.saturating_mul(2u32.saturating_pow(attempt + 1))
-            .min(MAX_RETRY_AFTER)
+                    ),
+                    after: None,
+                },
+                other => other,
+            },
+        );
+        self.requests_made += sent;
+        result
     }
 
     fn attempt(&self, url: &Url) -> Attempt {
         let response = match self.http.get(url.clone()).send() {
             Ok(r) => r,
-            Err(e) => {
-                let kind = if e.is_timeout() {
-                    "timed out"
-                } else {
-                    "failed"
-                };
-                return Attempt::Retry {
-                    reason: format!("request {kind}: {}", error_chain(&e)),
-                    after: None,
-                };
-            }
+            Err(e) => return request_failed(&e),
         };
         let status = response.status();
-        let retry_after = response
-            .headers()
-            .get(reqwest::header::RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .map(|s| Duration::from_secs(s).min(MAX_RETRY_AFTER));
+        let retry_after = retry_after(response.headers());
         let mut body = Vec::new();
         if let Err(e) = response.take(MAX_BODY_BYTES + 1).read_to_end(&mut body) {
             return Attempt::Retry {
@@ -376,17 +346,6 @@ fn snippet(text: &str) -> String {
     }
 }
 
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut out = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        out.push_str(": ");
-        out.push_str(&s.to_string());
-        source = s.source();
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -440,14 +399,6 @@ mod tests {
             });
             assert!(matches!(err, Err(ClientError::BadUrl(_))));
         }
-    }
-
-    #[test]
-    fn backoff_doubles_from_the_spacing() {
-        let c = client();
-        assert_eq!(c.backoff(0), Duration::from_secs(6));
-        assert_eq!(c.backoff(1), Duration::from_secs(12));
-        assert_eq!(c.backoff(20), MAX_RETRY_AFTER);
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod client;
 pub mod id;
 pub mod pacer;
 pub mod paging;
+pub mod polite;
 pub mod query;
 
 pub use atom::{AtomError, Feed, parse_feed};

@@ -6,6 +6,7 @@
 
 use crate::arxiv::client::{ClientConfig, install_crypto};
 use crate::arxiv::pacer::Pacer;
+use crate::arxiv::polite::{self, GaveUp, request_failed, retry_after, with_retries};
 use reqwest::blocking::Client;
 use reqwest::{StatusCode, Url};
 use std::io::Read;
@@ -15,8 +16,6 @@ use std::time::Duration;
 pub use crate::arxiv::client::DEFAULT_FILES_URL;
 /// Bodies bigger than this are refused.
 const MAX_BODY_BYTES: u64 = 256 << 20;
-/// The longest `Retry-After` honoured.
-const MAX_RETRY_AFTER: Duration = Duration::from_secs(300);
 
 /// How the client talks to arxiv.org.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -112,13 +111,15 @@ pub struct FilesClient {
     requests_made: u64,
 }
 
-enum Attempt {
-    Done(Fetched),
-    Retry {
-        reason: String,
-        after: Option<Duration>,
-    },
-    Fail(FilesError),
+type Attempt = polite::Attempt<Fetched, FilesError>;
+
+impl From<GaveUp> for FilesError {
+    fn from(g: GaveUp) -> FilesError {
+        FilesError::GaveUp {
+            attempts: g.attempts,
+            last: g.last,
+        }
+    }
 }
 
 impl FilesClient {
@@ -167,56 +168,26 @@ impl FilesClient {
         progress: &mut dyn FnMut(u64, Option<u64>),
     ) -> Result<Fetched, FilesError> {
         let url = self.url_for(path);
-        let attempts = self.config.max_retries + 1;
-        let mut backoff: Option<Duration> = None;
-        let mut last = String::new();
-        for attempt in 0..attempts {
-            let gap = backoff.map_or(self.config.delay, |b| b.max(self.config.delay));
-            let turn = self.pacer.turn(gap);
-            let outcome = self.attempt(&url, progress);
-            drop(turn);
-            self.requests_made += 1;
-            match outcome {
-                Attempt::Done(f) => return Ok(f),
-                Attempt::Fail(e) => return Err(e),
-                Attempt::Retry { reason, after } => {
-                    last = reason;
-                    let base = self.config.delay.max(Duration::from_millis(1));
-                    let doubled = base
-                        .saturating_mul(2u32.saturating_pow(attempt + 1))
-                        .min(MAX_RETRY_AFTER);
-                    backoff = Some(after.unwrap_or(doubled));
-                }
-            }
-        }
-        Err(FilesError::GaveUp { attempts, last })
+        let (result, sent) = with_retries(
+            &self.pacer,
+            self.config.delay,
+            self.config.max_retries,
+            || self.attempt(&url, progress),
+        );
+        self.requests_made += sent;
+        result
     }
 
     fn attempt(&self, url: &str, progress: &mut dyn FnMut(u64, Option<u64>)) -> Attempt {
         let response = match self.http.get(url).send() {
             Ok(r) => r,
-            Err(e) => {
-                let kind = if e.is_timeout() {
-                    "timed out"
-                } else {
-                    "failed"
-                };
-                return Attempt::Retry {
-                    reason: format!("request {kind}: {}", chain(&e)),
-                    after: None,
-                };
-            }
+            Err(e) => return request_failed(&e),
         };
         let status = response.status();
         if status == StatusCode::NOT_FOUND || status == StatusCode::GONE {
             return Attempt::Done(Fetched::NotFound);
         }
-        let retry_after = response
-            .headers()
-            .get(reqwest::header::RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .map(|s| Duration::from_secs(s).min(MAX_RETRY_AFTER));
+        let retry_after = retry_after(response.headers());
         if status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error() {
             return Attempt::Retry {
                 reason: format!("HTTP {}", status.as_u16()),
@@ -278,17 +249,6 @@ impl FilesClient {
             content_type,
         })
     }
-}
-
-fn chain(e: &dyn std::error::Error) -> String {
-    let mut out = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        out.push_str(": ");
-        out.push_str(&s.to_string());
-        source = s.source();
-    }
-    out
 }
 
 #[cfg(test)]
