@@ -143,7 +143,7 @@ pub enum SearchIn {
 /// Search modes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum SearchMode {
-    /// Words and meaning, fused by reciprocal rank.
+    /// Words and meaning, fused: 0.6 × words + 0.4 × meaning, scores min-max normalised.
     Hybrid,
     /// Words only (BM25).
     Lexical,

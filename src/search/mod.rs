@@ -1,6 +1,6 @@
 //! Finding papers by words (tantivy BM25, [`text_index`]), by meaning
 //! (exact nearest neighbours over sentence embeddings, [`vectors`]), and
-//! both at once (reciprocal rank fusion, [`fusion`]); plus the retrieval
+//! both at once (a convex mix of normalised scores, or reciprocal rank fusion: [`fusion`]); plus the retrieval
 //! benchmark ([`eval`]). Every index here is derived from the library and
 //! can be rebuilt from it.
 
@@ -28,7 +28,7 @@ const FUSION_DEPTH: usize = 100;
 /// How to search.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Mode {
-    /// Both, fused by reciprocal rank.
+    /// Both, fused ([`fusion::Fusion::DEFAULT`]).
     #[default]
     Hybrid,
     /// Words only (BM25).
