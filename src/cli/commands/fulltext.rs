@@ -421,17 +421,7 @@ fn show(ctx: &Context, key: &str, section: Option<&str>, json: bool) -> anyhow::
             out.push_str(&format!("  {}{}\n", style.dim(&n), e.latex));
         }
         for c in doc.captions.iter().filter(|c| c.section == Some(i)) {
-            let name = format!("{}.", c.name());
-            let body = wrap(&c.text, w.saturating_sub(14).max(30));
-            let mut lines = body.lines();
-            out.push_str(&format!(
-                "  {} {}\n",
-                style.mark(&format!("{name:<11}")),
-                lines.next().unwrap_or("")
-            ));
-            for l in lines {
-                out.push_str(&format!("  {:<11} {l}\n", ""));
-            }
+            out.push_str(&caption_lines(c, style, w));
         }
         if doc.equations.iter().any(|e| e.section == Some(i))
             || doc.captions.iter().any(|c| c.section == Some(i))
@@ -450,6 +440,23 @@ fn show(ctx: &Context, key: &str, section: Option<&str>, json: bool) -> anyhow::
     }
     std::io::stdout().lock().write_all(out.as_bytes())?;
     Ok(())
+}
+
+/// A caption as `show` and `skim` print it: "Figure 3." in a column of
+/// its own, the text wrapped beside it.
+pub(super) fn caption_lines(c: &crate::fulltext::Caption, style: Style, w: usize) -> String {
+    let name = format!("{}.", c.name());
+    let body = wrap(&c.text, w.saturating_sub(14).max(30));
+    let mut lines = body.lines();
+    let mut out = format!(
+        "  {} {}\n",
+        style.mark(&format!("{name:<11}")),
+        lines.next().unwrap_or("")
+    );
+    for l in lines {
+        out.push_str(&format!("  {:<11} {l}\n", ""));
+    }
+    out
 }
 
 fn caption_json(c: &crate::fulltext::Caption) -> serde_json::Value {

@@ -78,17 +78,7 @@ pub(super) fn skim(s: &Opened, id: &str, json: bool) -> anyhow::Result<()> {
     if !skim.captions.is_empty() {
         out.push_str(&format!("{}\n", style.bold("Figures and tables")));
         for c in &skim.captions {
-            let name = format!("{}.", c.name());
-            let body = crate::cli::output::wrap(&c.text, w.saturating_sub(14).max(30));
-            let mut lines = body.lines();
-            out.push_str(&format!(
-                "  {} {}\n",
-                style.mark(&format!("{name:<11}")),
-                lines.next().unwrap_or("")
-            ));
-            for l in lines {
-                out.push_str(&format!("  {:<11} {l}\n", ""));
-            }
+            out.push_str(&crate::cli::commands::fulltext::caption_lines(c, style, w));
         }
         out.push('\n');
     }
