@@ -282,7 +282,8 @@ pub const RISING: usize = 10;
 /// weighs no more), skipping those a blip already covers (`known`: names and
 /// aliases). A term needs 3 papers in the month and twice its earlier
 /// share; a term inside a longer rising one with nearly its papers gives
-/// way to the longer.
+/// way to the longer, and of two phrases with the same last word and half
+/// their papers in common only the stronger is kept.
 pub fn rising(papers: &[Paper], month: &str, earlier: &[String], known: &[String]) -> Vec<Rising> {
     let mut per_month: BTreeMap<&str, (usize, HashMap<String, Vec<usize>>)> = BTreeMap::new();
     for (i, p) in papers.iter().enumerate() {
@@ -353,13 +354,25 @@ pub fn rising(papers: &[Paper], month: &str, earlier: &[String], known: &[String
                 && ow.len() as f64 >= 0.7 * who.len() as f64
         })
     };
-    let kept: Vec<Rising> = found
-        .iter()
-        .filter(|(_, r, who)| !absorbed(r, who))
-        .take(RISING)
-        .map(|(_, r, _)| r.clone())
-        .collect();
-    kept
+    // Two phrases on one thing ("llm agents", "ai agents"): the same last
+    // word and half the weaker one's papers shared; the stronger stays.
+    let mut kept: Vec<(Rising, &[usize])> = Vec::new();
+    for (_, r, who) in found.iter().filter(|(_, r, who)| !absorbed(r, who)) {
+        let same_thing = kept.iter().any(|(k, kw)| {
+            let shared = who.iter().filter(|i| kw.contains(i)).count();
+            k.term.contains(' ')
+                && r.term.contains(' ')
+                && k.term.rsplit(' ').next() == r.term.rsplit(' ').next()
+                && 2 * shared >= who.len()
+        });
+        if !same_thing {
+            kept.push((r.clone(), who));
+        }
+        if kept.len() == RISING {
+            break;
+        }
+    }
+    kept.into_iter().map(|(r, _)| r).collect()
 }
 
 /// The quadrant whose blips' papers are nearest to `papers` (ids): by
@@ -509,6 +522,24 @@ mod tests {
             .expect("term");
         assert_eq!(sd.papers.len(), 4);
         assert!((sd.share - 0.4).abs() < 1e-9 && sd.earlier_share == 0.0);
+        // Two phrases on one thing: the stronger stays.
+        let mut agents = papers.clone();
+        for (i, text) in [
+            "LLM agents plan with tools",
+            "LLM agents and AI agents in the wild",
+            "LLM agents that browse",
+            "LLM agents and AI agents compared",
+            "AI agents for science",
+        ]
+        .iter()
+        .enumerate()
+        {
+            agents.push(paper(&format!("a{i}"), "2026-06", text));
+        }
+        let r = rising(&agents, "2026-06", &["2026-05".to_string()], &[]);
+        let names: Vec<&str> = r.iter().map(|r| r.term.as_str()).collect();
+        assert!(names.contains(&"llm agents"), "{names:?}");
+        assert!(!names.contains(&"ai agents"), "the same thing: {names:?}");
         // A term a blip already names is not new.
         let known = rising(
             &papers,
