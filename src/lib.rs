@@ -4,6 +4,7 @@
 //! ends over it. SQLite ([`library`]) is the source of truth.
 
 pub mod arxiv;
+pub mod atomic;
 pub mod cli;
 pub mod config;
 pub mod embed;

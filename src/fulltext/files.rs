@@ -3,7 +3,6 @@
 //! its place under a temporary name, synced, then renamed), so a crash or
 //! a cut connection never leaves half a PDF where a whole one is expected.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// The store under a home.
@@ -67,27 +66,8 @@ impl FileStore {
         })?;
         let dir = path.parent().unwrap_or(&self.root).to_path_buf();
         std::fs::create_dir_all(&dir)?;
-        // A download killed mid-write left its temporary file: clear it.
-        let stale = format!(".v{version}.pdf.");
-        if let Ok(entries) = std::fs::read_dir(&dir) {
-            for e in entries.flatten() {
-                let name = e.file_name().to_string_lossy().into_owned();
-                if name.starts_with(&stale) && name.ends_with(".part") {
-                    let _ = std::fs::remove_file(e.path());
-                }
-            }
-        }
-        let temp = dir.join(format!(".v{version}.pdf.{}.part", std::process::id()));
-        let written = (|| {
-            let mut f = std::fs::File::create(&temp)?;
-            f.write_all(bytes)?;
-            f.sync_all()?;
-            std::fs::rename(&temp, &path)
-        })();
-        if written.is_err() {
-            let _ = std::fs::remove_file(&temp);
-        }
-        written.map(|_| path)
+        crate::atomic::write(&path, bytes)?;
+        Ok(path)
     }
 
     /// Removes a PDF (one that could not be read, say).
@@ -121,7 +101,10 @@ mod tests {
         // What a killed download left behind is cleared by the next one.
         let dir = home.path().join("files/2106.09685");
         std::fs::create_dir_all(&dir).expect("dir");
-        std::fs::write(dir.join(".v2.pdf.99999.part"), b"%PDF-1.5 half").expect("stale");
+        let stale = std::fs::File::create(dir.join(".v2.pdf.99999.part")).expect("stale");
+        stale
+            .set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(3600))
+            .expect("an hour old");
         let path = store
             .save_pdf("2106.09685", 2, b"%PDF-1.5 whole")
             .expect("save");

@@ -154,9 +154,7 @@ pub fn export_dir(
             report.unchanged.push(name);
             continue;
         }
-        let tmp = dir.join(format!(".{name}.litradar-tmp"));
-        std::fs::write(&tmp, text.as_bytes())?;
-        std::fs::rename(&tmp, &path)?;
+        crate::atomic::write(&path, text.as_bytes())?;
         report.written.push(name);
     }
     Ok(report)

@@ -116,6 +116,18 @@ pub fn print_touched(lib: &Library, report: &UpsertReport) -> anyhow::Result<()>
     Ok(())
 }
 
+/// Writes an output file whole or not at all ([`crate::atomic`]); a path
+/// that names no file is a usage error.
+pub fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {
+    if path.file_name().is_none() {
+        anyhow::bail!(crate::cli::UsageError(format!(
+            "{} is not a file name",
+            path.display()
+        )));
+    }
+    crate::atomic::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))
+}
+
 /// Writes one JSON value, pretty, to stdout.
 pub fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
     use std::io::Write;

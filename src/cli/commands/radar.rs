@@ -478,7 +478,7 @@ fn render(s: &Session, edition: Option<&str>, output: &Path) -> anyhow::Result<(
     let view: View = s.lib.radar_view(edition, s.config.radar.stale_after)?;
     let title = format!("Technology radar {}", view.edition);
     let picture = svg::render(&view.shape, &view.placed, &title);
-    radar_files::write_atomically(output, &picture)?;
+    super::write_atomically(output, picture.as_bytes())?;
     eprintln!(
         "Wrote {} ({} blips) to {}.",
         view.edition,

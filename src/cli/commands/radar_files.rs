@@ -93,25 +93,6 @@ pub fn import_editions(
     Ok(())
 }
 
-/// Writes a file whole or not at all: a temporary file beside it, renamed
-/// into place.
-pub fn write_atomically(path: &Path, text: &str) -> anyhow::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    if path.file_name().is_none() {
-        anyhow::bail!(UsageError(format!("{} is not a file name", path.display())));
-    }
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    tmp.write_all(text.as_bytes())
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    tmp.persist(path)
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
-}
-
 /// Writes a folder of files whole or not at all: built in a temporary
 /// folder beside it, renamed into place. The folder must not exist yet.
 fn write_folder(path: &Path, files: &[(PathBuf, String)]) -> anyhow::Result<()> {
@@ -205,7 +186,7 @@ pub fn export(
     };
     match output {
         Some(path) => {
-            write_atomically(path, &text)?;
+            super::write_atomically(path, text.as_bytes())?;
             eprintln!("Wrote {name} to {}.", path.display());
         }
         None => std::io::stdout().lock().write_all(text.as_bytes())?,

@@ -97,7 +97,7 @@ pub fn export(home: &Home, args: ExportArgs) -> anyhow::Result<()> {
     };
     match &args.output {
         Some(path) => {
-            write_atomically(path, text.as_bytes())?;
+            super::write_atomically(path, text.as_bytes())?;
             eprintln!("Wrote {} papers to {}", records.len(), path.display());
         }
         None => std::io::stdout().lock().write_all(text.as_bytes())?,
@@ -112,23 +112,4 @@ fn is_directory_target(path: &Path) -> bool {
         || !path
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"))
-}
-
-/// Writes through a temporary file and a rename, so an interrupted export
-/// never leaves a half-written file where the old one was.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .with_context(|| format!("{} is not a file name", path.display()))?;
-    let tmp = dir.join(format!(".{}.litradar-tmp", name.to_string_lossy()));
-    std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| {
-        let _ = std::fs::remove_file(&tmp);
-        format!("cannot write {}", path.display())
-    })?;
-    Ok(())
 }
