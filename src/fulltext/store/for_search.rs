@@ -125,37 +125,11 @@ impl Library {
         let Some(version) = self.fulltext_version(paper_id)? else {
             return Ok(None);
         };
-        let mut doc = Document::default();
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT number, heading, level, kind, paragraphs FROM fulltext_sections \
-             WHERE paper_id = ?1 AND version = ?2 ORDER BY seq",
-        )?;
-        for row in stmt.query_map(params![paper_id, version], |r| {
-            Ok(Section {
-                number: r.get(0)?,
-                heading: r.get(1)?,
-                level: r.get(2)?,
-                kind: SectionKind::parse(&r.get::<_, String>(3)?),
-                paragraphs: serde_json::from_str(&r.get::<_, String>(4)?).unwrap_or_default(),
-            })
-        })? {
-            doc.sections.push(row?);
-        }
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT kind, number, text, section FROM fulltext_captions \
-             WHERE paper_id = ?1 AND version = ?2 ORDER BY seq",
-        )?;
-        for row in stmt.query_map(params![paper_id, version], |r| {
-            Ok(Caption {
-                kind: kind_of(&r.get::<_, String>(0)?),
-                number: r.get(1)?,
-                text: r.get(2)?,
-                section: r.get::<_, Option<i64>>(3)?.map(|s| s as usize),
-            })
-        })? {
-            doc.captions.push(row?);
-        }
-        Ok(Some(doc))
+        Ok(Some(Document {
+            sections: self.stored_sections(paper_id, version)?,
+            captions: self.stored_captions(paper_id, version)?,
+            ..Document::default()
+        }))
     }
 
     /// Passages without a current vector for `model`.

@@ -191,46 +191,10 @@ impl Library {
             abstract_text,
             ..Document::default()
         };
+        document.sections = self.stored_sections(paper_id, version)?;
+        document.captions = self.stored_captions(paper_id, version)?;
         let conn = self.conn();
         let key = params![paper_id, version];
-        let mut stmt = conn.prepare_cached(
-            "SELECT number, heading, level, kind, paragraphs FROM fulltext_sections \
-             WHERE paper_id = ?1 AND version = ?2 ORDER BY seq",
-        )?;
-        for row in stmt.query_map(key, |r| {
-            Ok((
-                r.get::<_, Option<String>>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, u8>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-            ))
-        })? {
-            let (number, heading, level, kind, paragraphs) = row?;
-            let paragraphs: Vec<String> = serde_json::from_str(&paragraphs)
-                .map_err(|e| LibraryError::Corrupt(paper_id.into(), format!("a section: {e}")))?;
-            document.sections.push(Section {
-                number,
-                heading,
-                level,
-                kind: SectionKind::parse(&kind),
-                paragraphs,
-            });
-        }
-        let mut stmt = conn.prepare_cached(
-            "SELECT kind, number, text, section FROM fulltext_captions \
-             WHERE paper_id = ?1 AND version = ?2 ORDER BY seq",
-        )?;
-        for row in stmt.query_map(key, |r| {
-            Ok(Caption {
-                kind: kind_of(&r.get::<_, String>(0)?),
-                number: r.get(1)?,
-                text: r.get(2)?,
-                section: r.get::<_, Option<i64>>(3)?.map(|s| s as usize),
-            })
-        })? {
-            document.captions.push(row?);
-        }
         let mut stmt = conn.prepare_cached(
             "SELECT latex, number, label, section FROM fulltext_equations \
              WHERE paper_id = ?1 AND version = ?2 ORDER BY seq",
@@ -258,6 +222,64 @@ impl Library {
             extracted_at,
             document,
         }))
+    }
+
+    /// The sections of one stored text, in order; paragraphs that do not
+    /// decode are a corrupt library.
+    pub(super) fn stored_sections(
+        &self,
+        paper_id: &str,
+        version: u32,
+    ) -> Result<Vec<Section>, LibraryError> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT number, heading, level, kind, paragraphs FROM fulltext_sections \
+             WHERE paper_id = ?1 AND version = ?2 ORDER BY seq",
+        )?;
+        let mut sections = Vec::new();
+        for row in stmt.query_map(params![paper_id, version], |r| {
+            Ok((
+                r.get::<_, Option<String>>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, u8>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+            ))
+        })? {
+            let (number, heading, level, kind, paragraphs) = row?;
+            let paragraphs: Vec<String> = serde_json::from_str(&paragraphs)
+                .map_err(|e| LibraryError::Corrupt(paper_id.into(), format!("a section: {e}")))?;
+            sections.push(Section {
+                number,
+                heading,
+                level,
+                kind: SectionKind::parse(&kind),
+                paragraphs,
+            });
+        }
+        Ok(sections)
+    }
+
+    /// The captions of one stored text, in order.
+    pub(super) fn stored_captions(
+        &self,
+        paper_id: &str,
+        version: u32,
+    ) -> Result<Vec<Caption>, LibraryError> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT kind, number, text, section FROM fulltext_captions \
+             WHERE paper_id = ?1 AND version = ?2 ORDER BY seq",
+        )?;
+        let captions = stmt
+            .query_map(params![paper_id, version], |r| {
+                Ok(Caption {
+                    kind: kind_of(&r.get::<_, String>(0)?),
+                    number: r.get(1)?,
+                    text: r.get(2)?,
+                    section: r.get::<_, Option<i64>>(3)?.map(|s| s as usize),
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(captions)
     }
 
     /// Whether a paper has text, and of which version.
