@@ -1,5 +1,5 @@
 //! Writing a file whole or not at all: the bytes go to a temporary file
-//! beside the target (tempfile, named `.NAME.XXXXXX.part`), are flushed to
+//! beside the target (tempfile, named `.NAME.` + random letters + `.part`), are flushed to
 //! disk, and the temporary file is renamed over the target. A write cut
 //! short by a full disk or Ctrl-C leaves the old file as it was and no stray
 //! file behind; what a killed process left is cleared by the next write of

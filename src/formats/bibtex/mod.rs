@@ -6,6 +6,7 @@
 
 mod groups;
 mod journals;
+mod keys;
 mod parse;
 
 pub use groups::Group;
